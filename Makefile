@@ -1,0 +1,81 @@
+# ftvisor top-level build. `make run` and `make test` are the two commands a newcomer needs
+# (see README.md); both install missing Debian packages first (as root).
+
+CROSS ?= aarch64-linux-gnu-
+HOSTPY ?= /usr/bin/python3
+OUT := build
+FUZZ_SECONDS ?= 30
+# `make Q=` shows the full compiler commands.
+Q ?= @
+
+# The hypervisor: freestanding AArch64, ARMv8.0 (Phytium cores have no LSE, no VHE).
+HYP_CC := $(CROSS)gcc
+HYP_LD := $(CROSS)ld
+HYP_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(HYP_CC) -print-file-name=include 2>/dev/null) \
+	-march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
+	-fpie -fno-stack-protector -fno-common -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -Wall -Wextra -Werror -Wno-unused-parameter -Ihypervisor \
+	-DFTVISOR_GIT='"$(shell git describe --always --dirty 2>/dev/null || echo unknown)"'
+HYP_ASFLAGS := -march=armv8-a -Ihypervisor -D__ASSEMBLY__
+HYP_LDFLAGS := -T hypervisor/arch/arm64/linker.ld -pie --no-dynamic-linker -z norelro \
+	-z max-page-size=4096 --build-id=none -nostdlib
+
+HYP_SRCS := $(sort $(wildcard hypervisor/arch/arm64/*.c hypervisor/arch/arm64/*.S \
+	hypervisor/core/*.c hypervisor/drivers/*.c hypervisor/platform/*.c hypervisor/lib/*.c))
+HYP_OBJS := $(patsubst %,$(OUT)/obj/%.o,$(HYP_SRCS))
+HYP_DEPS := $(HYP_OBJS:.o=.d)
+
+all: $(OUT)/ftvisor.bin
+
+$(OUT)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(HYP_CC) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUT)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(HYP_CC) $(HYP_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(OUT)/ftvisor.elf: $(HYP_OBJS) hypervisor/arch/arm64/linker.ld
+	@echo "  LD      $@"
+	$(Q)$(HYP_LD) $(HYP_LDFLAGS) -o $@ $(HYP_OBJS)
+	@# head.S applies only R_AARCH64_RELATIVE (NONE is padding): refuse an image that needs anything else.
+	@if $(CROSS)readelf -rW $@ | awk '/^ *[0-9a-f]+ +[0-9a-f]+ R_/ {print $$3}' | grep -qvE 'R_AARCH64_(RELATIVE|NONE)'; then \
+		echo "error: $@ has relocations other than R_AARCH64_RELATIVE"; exit 1; fi
+
+$(OUT)/ftvisor.bin: $(OUT)/ftvisor.elf
+	$(Q)$(CROSS)objcopy -O binary $< $@
+	@echo "ftvisor.bin: $$(stat -c %s $@) bytes"
+
+-include $(HYP_DEPS)
+
+deps:
+	@scripts/install-deps.sh
+
+run: deps all
+	scripts/run-qemu.sh
+
+unit: deps
+	$(MAKE) -C tests/unit check
+
+fuzz: deps
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+systest: deps all
+	cd tests/system && $(HOSTPY) -m pytest -v -p no:cacheprovider .
+
+test: deps
+	$(MAKE) all
+	$(MAKE) -C tests/unit check
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+	cd tests/system && $(HOSTPY) -m pytest -v -p no:cacheprovider .
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(OUT)
+
+.PHONY: all deps run unit fuzz systest test format clean
