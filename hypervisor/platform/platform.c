@@ -8,13 +8,14 @@
 #include "platform/platform.h"
 #include "platform/board.h"
 #include "lib/fdt.h"
+#include "lib/format.h"
 #include "lib/string.h"
 
-#define PAGE_4K 0x1000ULL
-#define PSCI_0_2_CPU_ON_64 0xc4000003U
+#define PAGE_4K			0x1000ULL
+#define PSCI_0_2_CPU_ON_64	0xc4000003U
 #define GIC_DEFAULT_MAINT_INTID 25
-#define GIC_SPI_MAX 988		/* SPIs 0..987 -> INTIDs 32..1019 */
-#define GIC_PPI_MAX 16
+#define GIC_SPI_MAX		988 /* SPIs 0..987 -> INTIDs 32..1019 */
+#define GIC_PPI_MAX		16
 
 struct ctx {
 	struct dt dt;
@@ -22,91 +23,29 @@ struct ctx {
 	char *err;
 	size_t err_len;
 	int root;
-};
-
-/* ---- error messages (a tiny formatter, so this file needs nothing beyond lib/string) ---- */
-
-struct msg {
-	char *buf;
-	size_t len, pos;
-};
-
-static void msg_putc(struct msg *m, char ch)
-{
-	if (m->pos + 1 < m->len)
-		m->buf[m->pos++] = ch;
-}
-
-static void msg_puts(struct msg *m, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && s[i]; i++)
-		msg_putc(m, s[i]);
-}
-
-static void msg_num(struct msg *m, uint64_t v, unsigned int base)
-{
-	char tmp[24];
-	int i = 0;
-
-	do {
-		tmp[i++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	while (i)
-		msg_putc(m, tmp[--i]);
-}
-
-/*
- * Writes a one-line reason and returns code. Conversions: %s string, %S (const char *, unsigned
- * length) slice, %u unsigned int, %x uint64_t as 0x..., %N node (int) as its full path.
- */
-static int fail(struct ctx *c, int code, const char *fmt, ...)
-{
-	struct msg m = { c->err, c->err_len, 0 };
 	char path[96];
-	const char *s;
+};
+
+/* ---- error messages ---- */
+
+/* The full path of node, for an error message (valid until the next call). */
+static const char *path_of(struct ctx *c, int node)
+{
+	if (dt_node_path(&c->dt, node, c->path, sizeof(c->path)) < 0)
+		return "?";
+	return c->path;
+}
+
+/* Writes a one-line reason into the caller's buffer and returns code. */
+static int __printf(3, 4) fail(struct ctx *c, int code, const char *fmt, ...)
+{
 	va_list ap;
 
 	if (!c->err || !c->err_len)
 		return code;
 	va_start(ap, fmt);
-	for (; *fmt; fmt++) {
-		if (*fmt != '%' || !fmt[1]) {
-			msg_putc(&m, *fmt);
-			continue;
-		}
-		switch (*++fmt) {
-		case 's':
-			s = va_arg(ap, const char *);
-			msg_puts(&m, s ? s : "(null)", (size_t)-1);
-			break;
-		case 'S':
-			s = va_arg(ap, const char *);
-			msg_puts(&m, s, va_arg(ap, unsigned int));
-			break;
-		case 'u':
-			msg_num(&m, va_arg(ap, unsigned int), 10);
-			break;
-		case 'x':
-			msg_puts(&m, "0x", 2);
-			msg_num(&m, va_arg(ap, uint64_t), 16);
-			break;
-		case 'N':
-			if (dt_node_path(&c->dt, va_arg(ap, int), path, sizeof(path)) < 0)
-				msg_puts(&m, "?", 1);
-			else
-				msg_puts(&m, path, sizeof(path));
-			break;
-		default:
-			msg_putc(&m, '%');
-			msg_putc(&m, *fmt);
-			break;
-		}
-	}
+	ft_vsnprintf(c->err, c->err_len, fmt, ap);
 	va_end(ap);
-	m.buf[m.pos] = '\0';
 	return code;
 }
 
@@ -120,7 +59,7 @@ static int get_str(struct ctx *c, int node, const char *name, const char **s)
 	if (r == DT_ENOTFOUND)
 		return 0;
 	if (r)
-		return fail(c, PLAT_EBADTREE, "%N: %s is not a string", node, name);
+		return fail(c, PLAT_EBADTREE, "%s: %s is not a string", path_of(c, node), name);
 	return 1;
 }
 
@@ -218,7 +157,7 @@ static void sort_reserved(struct reserved_range *r, uint32_t n)
 static void reg_entry(const uint8_t *reg, uint32_t ac, uint32_t sc, uint32_t i, uint64_t *base,
 		      uint64_t *size)
 {
-	const uint8_t *e = reg + (size_t)i * (ac + sc) * 4;
+	const uint8_t *e = reg + (size_t) i * (ac + sc) * 4;
 
 	dt_read_number(e, ac, base);
 	dt_read_number(e + ac * 4, sc, size);
@@ -269,19 +208,20 @@ static int parse_memory(struct ctx *c)
 			return r;
 		if (!r || !str_is(type, "memory") || !dt_node_is_available(&c->dt, node))
 			continue;
-		n = dt_reg_count(&c->dt, node, "reg", (uint32_t)ac, (uint32_t)sc);
+		n = dt_reg_count(&c->dt, node, "reg", (uint32_t) ac, (uint32_t) sc);
 		if (n == DT_ENOTFOUND)
 			continue;
 		if (n < 0)
-			return fail(c, PLAT_EBADTREE, "memory node %N: reg is not whole entries", node);
+			return fail(c, PLAT_EBADTREE, "memory node %s: reg is not whole entries",
+				    path_of(c, node));
 		reg = dt_getprop(&c->dt, node, "reg", NULL);
 		for (i = 0; i < n; i++) {
-			reg_entry(reg, (uint32_t)ac, (uint32_t)sc, (uint32_t)i, &base, &size);
+			reg_entry(reg, (uint32_t) ac, (uint32_t) sc, (uint32_t) i, &base, &size);
 			if (!size)
 				continue;
 			if (add_overflows(base, size, &end))
-				return fail(c, PLAT_EBADTREE, "memory node %N: bank %x wraps", node,
-					    base);
+				return fail(c, PLAT_EBADTREE, "memory node %s: bank 0x%lx wraps",
+					    path_of(c, node), (unsigned long) (base));
 			if (p->n_mem >= PLAT_MAX_MEM_BANKS)
 				return fail(c, PLAT_ETOOMANY, "more than %u memory banks",
 					    PLAT_MAX_MEM_BANKS);
@@ -301,7 +241,8 @@ static int parse_memory(struct ctx *c)
 		end = p->mem[out].base + p->mem[out].size;
 		if (p->mem[k].base < end) {
 			if (p->mem[k].base + p->mem[k].size > end)
-				p->mem[out].size = p->mem[k].base + p->mem[k].size - p->mem[out].base;
+				p->mem[out].size =
+				    p->mem[k].base + p->mem[k].size - p->mem[out].base;
 		} else {
 			p->mem[++out] = p->mem[k];
 		}
@@ -317,8 +258,10 @@ static int add_reserved(struct ctx *c, int node, uint64_t base, uint64_t size,
 
 	if (add_overflows(base, size, &end)) {
 		if (node < 0)
-			return fail(c, PLAT_EBADTREE, "/memreserve/ %x wraps", base);
-		return fail(c, PLAT_EBADTREE, "reserved memory %N: %x wraps", node, base);
+			return fail(c, PLAT_EBADTREE, "/memreserve/ 0x%lx wraps",
+				    (unsigned long) (base));
+		return fail(c, PLAT_EBADTREE, "reserved memory %s: 0x%lx wraps", path_of(c, node),
+			    (unsigned long) (base));
 	}
 	if (!platform_add_reserved(c->p, base, size, kind))
 		return fail(c, PLAT_ETOOMANY, "more than %u reserved ranges", PLAT_MAX_RESERVED);
@@ -352,14 +295,16 @@ static int parse_reserved(struct ctx *c)
 		if (!dt_node_is_available(&c->dt, node) || !dt_getprop(&c->dt, node, "reg", NULL))
 			continue; /* disabled, or dynamic (size/alloc-ranges only) */
 		if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
-			return fail(c, PLAT_EBADTREE, "%N: #address-cells/#size-cells not 1 or 2", rm);
-		n = dt_reg_count(&c->dt, node, "reg", (uint32_t)ac, (uint32_t)sc);
+			return fail(c, PLAT_EBADTREE, "%s: #address-cells/#size-cells not 1 or 2",
+				    path_of(c, rm));
+		n = dt_reg_count(&c->dt, node, "reg", (uint32_t) ac, (uint32_t) sc);
 		if (n < 0)
-			return fail(c, PLAT_EBADTREE, "reserved memory %N: reg is not whole entries",
-				    node);
+			return fail(c, PLAT_EBADTREE,
+				    "reserved memory %s: reg is not whole entries",
+				    path_of(c, node));
 		reg = dt_getprop(&c->dt, node, "reg", NULL);
 		for (i = 0; i < n; i++) {
-			reg_entry(reg, (uint32_t)ac, (uint32_t)sc, (uint32_t)i, &base, &size);
+			reg_entry(reg, (uint32_t) ac, (uint32_t) sc, (uint32_t) i, &base, &size);
 			if (!size)
 				continue;
 			r = add_reserved(c, node, base, size, RSV_RESERVED_MEMORY);
@@ -368,7 +313,7 @@ static int parse_reserved(struct ctx *c)
 		}
 	}
 	if (node != DT_ENOTFOUND)
-		return fail(c, PLAT_EBADTREE, "bad tree walk under %N", rm);
+		return fail(c, PLAT_EBADTREE, "bad tree walk under %s", path_of(c, rm));
 	return 0;
 }
 
@@ -408,18 +353,20 @@ static int parse_cpus(struct ctx *c)
 			return fail(c, PLAT_EBADTREE, "/cpus: #size-cells must be 0");
 		reg = dt_getprop(&c->dt, node, "reg", &len);
 		if (!reg)
-			return fail(c, PLAT_EBADTREE, "cpu node %N: no reg", node);
+			return fail(c, PLAT_EBADTREE, "cpu node %s: no reg", path_of(c, node));
 		if (len % 4)
-			return fail(c, PLAT_EBADTREE, "cpu node %N: reg has %u bytes", node, len);
-		if (len != (uint32_t)ac * 4)
-			return fail(c, PLAT_EBADTREE, "cpu node %N: reg has %u cells", node, len / 4);
+			return fail(c, PLAT_EBADTREE, "cpu node %s: reg has %u bytes",
+				    path_of(c, node), len);
+		if (len != (uint32_t) ac * 4)
+			return fail(c, PLAT_EBADTREE, "cpu node %s: reg has %u cells",
+				    path_of(c, node), len / 4);
 		/* The MPIDR is reg, never the unit address: Phytium Pi's cpu@100 has reg 0. */
-		dt_read_number(reg, (uint32_t)ac, &mpidr);
+		dt_read_number(reg, (uint32_t) ac, &mpidr);
 		mpidr &= MPIDR_AFFINITY_MASK;
 		for (k = 0; k < p->n_cpus; k++)
 			if (p->cpus[k].mpidr == mpidr)
-				return fail(c, PLAT_EBADTREE, "cpu node %N: duplicate MPIDR %x", node,
-					    mpidr);
+				return fail(c, PLAT_EBADTREE, "cpu node %s: duplicate MPIDR 0x%lx",
+					    path_of(c, node), (unsigned long) (mpidr));
 		if (p->n_cpus >= PLAT_MAX_CPUS)
 			return fail(c, PLAT_ETOOMANY, "more than %u cpus", PLAT_MAX_CPUS);
 		p->cpus[p->n_cpus++].mpidr = mpidr;
@@ -451,23 +398,25 @@ static int parse_gic(struct ctx *c)
 	if (r == DT_ENOTFOUND)
 		nr = 1;
 	else if (r || !nr)
-		return fail(c, PLAT_EBADTREE, "GIC %N: bad #redistributor-regions", node);
+		return fail(c, PLAT_EBADTREE, "GIC %s: bad #redistributor-regions",
+			    path_of(c, node));
 	if (nr > PLAT_MAX_GICR_REGIONS)
-		return fail(c, PLAT_ETOOMANY, "GIC %N: more than %u redistributor regions", node,
-			    PLAT_MAX_GICR_REGIONS);
+		return fail(c, PLAT_ETOOMANY, "GIC %s: more than %u redistributor regions",
+			    path_of(c, node), PLAT_MAX_GICR_REGIONS);
 
 	/* reg: GICD, then the redistributor regions (GICC/GICH/GICV may follow). */
 	for (k = 0; k <= nr; k++) {
 		r = dt_reg(&c->dt, node, k, &base, &size);
 		if (r == DT_ENOTFOUND)
-			return fail(c, PLAT_EBADTREE, "GIC %N: reg has fewer than %u entries", node,
-				    nr + 1);
+			return fail(c, PLAT_EBADTREE, "GIC %s: reg has fewer than %u entries",
+				    path_of(c, node), nr + 1);
 		if (r)
-			return fail(c, PLAT_EBADTREE, "GIC %N: bad reg: %s", node, dt_strerror(r));
+			return fail(c, PLAT_EBADTREE, "GIC %s: bad reg: %s", path_of(c, node),
+				    dt_strerror(r));
 		r = dt_translate(&c->dt, node, &base);
 		if (r)
-			return fail(c, PLAT_EBADTREE, "GIC %N: reg cannot be translated: %s", node,
-				    dt_strerror(r));
+			return fail(c, PLAT_EBADTREE, "GIC %s: reg cannot be translated: %s",
+				    path_of(c, node), dt_strerror(r));
 		if (!k) {
 			g->gicd_base = base;
 			g->gicd_size = size;
@@ -480,13 +429,14 @@ static int parse_gic(struct ctx *c)
 
 	r = dt_getprop_u64(&c->dt, node, "redistributor-stride", &g->gicr_stride);
 	if (r && r != DT_ENOTFOUND)
-		return fail(c, PLAT_EBADTREE, "GIC %N: bad redistributor-stride", node);
+		return fail(c, PLAT_EBADTREE, "GIC %s: bad redistributor-stride", path_of(c, node));
 
 	g->maintenance_intid = GIC_DEFAULT_MAINT_INTID;
 	irq = dt_getprop(&c->dt, node, "interrupts", &len);
 	if (irq) {
 		if (len < 12 || !gic_intid(irq))
-			return fail(c, PLAT_EBADTREE, "GIC %N: bad maintenance interrupt", node);
+			return fail(c, PLAT_EBADTREE, "GIC %s: bad maintenance interrupt",
+				    path_of(c, node));
 		g->maintenance_intid = gic_intid(irq);
 	}
 	g->version = 3;
@@ -514,7 +464,8 @@ static int stdout_node(struct ctx *c, const char *path, uint32_t n)
 	if (path[0] == '/') {
 		node = dt_path(&c->dt, path, n);
 		if (node < 0)
-			return fail(c, PLAT_EBADTREE, "stdout-path %S: no such node", path, n);
+			return fail(c, PLAT_EBADTREE, "stdout-path %.*s: no such node", (int) (n),
+				    path);
 		return node;
 	}
 	/*
@@ -525,14 +476,15 @@ static int stdout_node(struct ctx *c, const char *path, uint32_t n)
 	if (!val)
 		val = lookup_alias(c, "__symbols__", path, n, &len);
 	if (!val)
-		return fail(c, PLAT_EBADTREE, "stdout-path %S: no such alias", path, n);
+		return fail(c, PLAT_EBADTREE, "stdout-path %.*s: no such alias", (int) (n), path);
 	/* An alias is a full path; one naming another alias could loop, so refuse it. */
 	if (!len || val[0] != '/' || strnlen(val, len) == len)
-		return fail(c, PLAT_EBADTREE, "stdout-path %S: alias is not an absolute path", path,
-			    n);
+		return fail(c, PLAT_EBADTREE, "stdout-path %.*s: alias is not an absolute path",
+			    (int) (n), path);
 	node = dt_path(&c->dt, val, len);
 	if (node < 0)
-		return fail(c, PLAT_EBADTREE, "stdout-path %S: alias names a missing node", path, n);
+		return fail(c, PLAT_EBADTREE, "stdout-path %.*s: alias names a missing node",
+			    (int) (n), path);
 	return node;
 }
 
@@ -541,11 +493,11 @@ static uint32_t parse_baud(const char *opt)
 	uint64_t v = 0;
 
 	for (; *opt >= '0' && *opt <= '9'; opt++) {
-		v = v * 10 + (uint64_t)(*opt - '0');
+		v = v * 10 + (uint64_t) (*opt - '0');
 		if (v > 0xffffffffULL)
 			return 0;
 	}
-	return (uint32_t)v;
+	return (uint32_t) v;
 }
 
 static int uart_clock(struct ctx *c, int node, uint32_t *hz)
@@ -559,23 +511,26 @@ static int uart_clock(struct ctx *c, int node, uint32_t *hz)
 	if (clk && len >= 4) {
 		ph = dt_be32(clk);
 		if (!dt_getprop_u32(&c->dt, node, "phandle", &own) && own == ph)
-			return fail(c, PLAT_EBADTREE, "console %N: clocks refers to itself", node);
+			return fail(c, PLAT_EBADTREE, "console %s: clocks refers to itself",
+				    path_of(c, node));
 		cn = dt_find_phandle(&c->dt, ph);
 		if (cn == DT_EBADSTRUCT)
-			return fail(c, PLAT_EBADTREE, "console %N: clock phandle %x is not unique",
-				    node, (uint64_t)ph);
+			return fail(c, PLAT_EBADTREE,
+				    "console %s: clock phandle 0x%lx is not unique",
+				    path_of(c, node), (unsigned long) ((uint64_t) ph));
 		if (cn < 0)
-			return fail(c, PLAT_EBADTREE, "console %N: clock phandle %x not found", node,
-				    (uint64_t)ph);
+			return fail(c, PLAT_EBADTREE, "console %s: clock phandle 0x%lx not found",
+				    path_of(c, node), (unsigned long) ((uint64_t) ph));
 		r = dt_getprop_u32(&c->dt, cn, "clock-frequency", hz);
 		if (r && r != DT_ENOTFOUND)
-			return fail(c, PLAT_EBADTREE, "clock %N: bad clock-frequency", cn);
+			return fail(c, PLAT_EBADTREE, "clock %s: bad clock-frequency",
+				    path_of(c, cn));
 		if (!r)
 			return 0;
 	}
 	r = dt_getprop_u32(&c->dt, node, "clock-frequency", hz);
 	if (r && r != DT_ENOTFOUND)
-		return fail(c, PLAT_EBADTREE, "console %N: bad clock-frequency", node);
+		return fail(c, PLAT_EBADTREE, "console %s: bad clock-frequency", path_of(c, node));
 	if (r)
 		*hz = c->p->board->default_uart_clock_hz;
 	return 0;
@@ -621,11 +576,12 @@ static int parse_uart(struct ctx *c)
 	if (r == DT_ENOTFOUND)
 		return 0; /* not a memory-mapped console */
 	if (r)
-		return fail(c, PLAT_EBADTREE, "console %N: bad reg: %s", node, dt_strerror(r));
+		return fail(c, PLAT_EBADTREE, "console %s: bad reg: %s", path_of(c, node),
+			    dt_strerror(r));
 	r = dt_translate(&c->dt, node, &u->base);
 	if (r)
-		return fail(c, PLAT_EBADTREE, "console %N: reg cannot be translated: %s", node,
-			    dt_strerror(r));
+		return fail(c, PLAT_EBADTREE, "console %s: reg cannot be translated: %s",
+			    path_of(c, node), dt_strerror(r));
 
 	list = dt_getprop(&c->dt, node, "compatible", &len);
 	s = list ? dt_stringlist_get(list, len, 0, NULL) : NULL;
@@ -648,8 +604,7 @@ static int parse_uart(struct ctx *c)
 static int parse_timer(struct ctx *c)
 {
 	struct plat_timer *t = &c->p->timer;
-	uint32_t *ids[4] = { &t->intid_sec_phys, &t->intid_phys, &t->intid_virt,
-			     &t->intid_hyp_phys };
+	uint32_t *ids[4] = {&t->intid_sec_phys, &t->intid_phys, &t->intid_virt, &t->intid_hyp_phys};
 	const uint8_t *irq;
 	uint32_t len, k;
 	int node, r;
@@ -661,16 +616,18 @@ static int parse_timer(struct ctx *c)
 		return fail(c, PLAT_EBADTREE, "bad tree walk");
 	r = dt_getprop_u32(&c->dt, node, "clock-frequency", &t->freq_hz);
 	if (r && r != DT_ENOTFOUND)
-		return fail(c, PLAT_EBADTREE, "timer %N: bad clock-frequency", node);
+		return fail(c, PLAT_EBADTREE, "timer %s: bad clock-frequency", path_of(c, node));
 	irq = dt_getprop(&c->dt, node, "interrupts", &len);
 	if (!irq)
 		return 0;
 	/* secure phys, non-secure phys, virt, hyp phys[, hyp virt]: PPIs. */
 	if (len % 12 || len / 12 < 4 || len / 12 > 5)
-		return fail(c, PLAT_EBADTREE, "timer %N: interrupts has %u bytes", node, len);
+		return fail(c, PLAT_EBADTREE, "timer %s: interrupts has %u bytes", path_of(c, node),
+			    len);
 	for (k = 0; k < len / 12; k++) {
 		if (dt_be32(irq + k * 12) != 1 || !gic_intid(irq + k * 12))
-			return fail(c, PLAT_EBADTREE, "timer %N: interrupt %u is not a PPI", node, k);
+			return fail(c, PLAT_EBADTREE, "timer %s: interrupt %u is not a PPI",
+				    path_of(c, node), k);
 		if (k < ARRAY_SIZE(ids))
 			*ids[k] = gic_intid(irq + k * 12);
 	}
@@ -696,12 +653,13 @@ static int parse_psci(struct ctx *c)
 	else if (r && str_is(m, "hvc"))
 		p->psci = PSCI_HVC;
 	else
-		return fail(c, PLAT_EBADTREE, "psci %N: method is not smc or hvc", node);
+		return fail(c, PLAT_EBADTREE, "psci %s: method is not smc or hvc",
+			    path_of(c, node));
 	r = dt_getprop_u32(&c->dt, node, "cpu_on", &p->psci_cpu_on);
 	if (r == DT_ENOTFOUND)
 		p->psci_cpu_on = PSCI_0_2_CPU_ON_64;
 	else if (r)
-		return fail(c, PLAT_EBADTREE, "psci %N: bad cpu_on", node);
+		return fail(c, PLAT_EBADTREE, "psci %s: bad cpu_on", path_of(c, node));
 	return 0;
 }
 
@@ -785,7 +743,8 @@ static int check_reserved(struct ctx *c)
 		return fail(c, PLAT_ETOOMANY, "more than %u reserved ranges", PLAT_MAX_RESERVED);
 	for (k = 0; k < p->n_reserved; k++)
 		if (add_overflows(p->reserved[k].base, p->reserved[k].size, &end))
-			return fail(c, PLAT_EBADTREE, "reserved range %x wraps", p->reserved[k].base);
+			return fail(c, PLAT_EBADTREE, "reserved range 0x%lx wraps",
+				    (unsigned long) (p->reserved[k].base));
 	sort_reserved(p->reserved, p->n_reserved);
 	return 0;
 }
@@ -849,6 +808,6 @@ int platform_cpu_index(const struct platform *p, uint64_t mpidr)
 	mpidr &= MPIDR_AFFINITY_MASK;
 	for (i = 0; i < p->n_cpus && i < PLAT_MAX_CPUS; i++)
 		if ((p->cpus[i].mpidr & MPIDR_AFFINITY_MASK) == mpidr)
-			return (int)i;
+			return (int) i;
 	return -1;
 }
