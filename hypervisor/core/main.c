@@ -13,12 +13,15 @@
 #include "core/selftest.h"
 #include "core/smp.h"
 #include "core/version.h"
+#include "core/vm.h"
 #include "lib/cmdline.h"
 #include "lib/memrange.h"
 #include "platform/board.h"
 
 #define HYP_TIMER_INTID_DEFAULT 26 /* PPI 10: the EL2 physical timer on every GICv3 board */
 
+const struct platform *hyp_platform;
+uint64_t hyp_image_base;
 static const struct platform *plat;
 static uint32_t hyp_timer_intid;
 
@@ -60,6 +63,7 @@ static void init_frames(const struct el2_layout *l)
 	for (uint32_t i = 0; i < n; i++)
 		free[i] = plat->usable[i];
 	ranges_subtract(free, &n, PLAT_MAX_USABLE, l->image_base, l->image_end - l->image_base);
+	ranges_subtract(free, &n, PLAT_MAX_USABLE, l->bundle_base, l->bundle_size);
 	ranges_subtract(free, &n, PLAT_MAX_USABLE, l->percpu_base, hyp_end - l->percpu_base);
 	ranges_subtract(free, &n, PLAT_MAX_USABLE, ALIGN_DOWN(l->dtb_base, 4096),
 			ALIGN_UP(l->dtb_base + l->dtb_size, 4096) - ALIGN_DOWN(l->dtb_base, 4096));
@@ -107,7 +111,8 @@ void __noreturn hyp_main(const struct boot_info *bi)
 	char err[128], fault[32];
 	uint32_t online, failures = 0;
 
-	plat = bi->plat;
+	plat = hyp_platform = bi->plat;
+	hyp_image_base = bi->layout.image_base;
 	console_enable_locking();
 	arch_cpu_init();
 	this_cpu()->midr = f->midr;
@@ -118,6 +123,9 @@ void __noreturn hyp_main(const struct boot_info *bi)
 	       plat->model[0] ? plat->model : plat->compatible, plat->compatible, plat->board->name);
 	printk("image: 0x%lx-0x%lx (%lu KiB), W^X EL2 stage-1, caches on\n", bi->layout.image_base,
 	       bi->layout.image_end - 1, (bi->layout.image_end - bi->layout.image_base) >> 10);
+	if (bi->layout.bundle_size)
+		printk("bundle: 0x%lx-0x%lx (%lu KiB)\n", bi->layout.bundle_base,
+		       bi->layout.bundle_base + bi->layout.bundle_size - 1, bi->layout.bundle_size >> 10);
 	printk("features: PA %u bits (PARange %u), VMID %u bits, VHE %s, LSE %s\n", f->pa_bits,
 	       f->parange, f->vmid_bits, f->vhe ? "yes (unused)" : "no", f->lse ? "yes (unused)" : "no");
 	if (plat->uart.present)
@@ -157,8 +165,14 @@ void __noreturn hyp_main(const struct boot_info *bi)
 	if (cmdline_get(plat->bootargs, "ftvisor.fault", fault, sizeof(fault)))
 		selftest_fault(fault, bi->boot_cpu);
 
-	printk("ftvisor: ready (%s; no VMs configured yet). QEMU: Ctrl-A X quits.\n",
-	       failures ? "SELF-TEST FAILURES" : "self-tests passed");
+	if (bi->layout.bundle_size) {
+		vms_create_from_bundle((const void *)bi->layout.bundle_base, bi->layout.bundle_size);
+		printk("ftvisor: ready (%s; %u VMs). QEMU: Ctrl-A X quits.\n",
+		       failures ? "SELF-TEST FAILURES" : "self-tests passed", nr_vms);
+	} else {
+		printk("ftvisor: ready (%s; no boot bundle, so no VMs). QEMU: Ctrl-A X quits.\n",
+		       failures ? "SELF-TEST FAILURES" : "self-tests passed");
+	}
 	smp_idle();
 }
 

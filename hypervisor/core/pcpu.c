@@ -3,6 +3,8 @@
 #include "arch/arm64/layout.h"
 
 _Static_assert(__builtin_offsetof(struct pcpu, emergency_sp) == PCPU_EMERGENCY_SP, "pcpu layout");
+_Static_assert(__builtin_offsetof(struct pcpu, guest_regs) == PCPU_GUEST_REGS, "pcpu layout");
+_Static_assert(__builtin_offsetof(struct pcpu, host_sp) == PCPU_HOST_SP, "pcpu layout");
 
 struct pcpu pcpus[PLAT_MAX_CPUS];
 uint32_t nr_cpus;

@@ -6,8 +6,12 @@
 #include "arch/arch.h"
 #include "platform/platform.h"
 
+struct vcpu;
+
 struct pcpu {
-	uint64_t emergency_sp;		/* first: read by exception entry (PCPU_EMERGENCY_SP) */
+	uint64_t emergency_sp;		/* offsets fixed by layout.h (PCPU_*) for assembly */
+	void *guest_regs;
+	uint64_t host_sp;
 	uint32_t id;			/* logical index = position in the device tree's /cpus */
 	uint64_t mpidr;
 	uint64_t midr;
@@ -28,10 +32,14 @@ struct pcpu {
 	uint64_t timer_deadline;
 	uint64_t timer_max_late;	/* counter ticks */
 	uint32_t irqs;			/* interrupts taken */
+
+	struct vcpu *vcpu;		/* the vCPU pinned to this CPU, if any */
 } __aligned(64);
 
 extern struct pcpu pcpus[PLAT_MAX_CPUS];
 extern uint32_t nr_cpus;		/* CPUs in the device tree */
+extern const struct platform *hyp_platform; /* what the firmware's device tree says */
+extern uint64_t hyp_image_base;		/* physical address ftvisor runs at */
 
 static inline struct pcpu *this_cpu(void)
 {

@@ -4,6 +4,8 @@
 #include "arch/arm64/psci.h"
 #include "core/console.h"
 #include "core/irq.h"
+#include "core/sched.h"
+#include "core/vm.h"
 
 #define CPU_ON_TIMEOUT_MS 2000
 
@@ -81,12 +83,14 @@ void __noreturn smp_idle(void)
 
 	for (;;) {
 		void (*fn)(void *);
+		struct vcpu *v;
 
 		/* Check for work with interrupts masked so a wake-up between the check and WFI
 		 * is not lost: a pending interrupt ends WFI even while masked. */
 		local_irq_disable();
 		fn = __atomic_load_n(&c->call_fn, __ATOMIC_ACQUIRE);
-		if (!fn)
+		v = sched_next(c);
+		if (!fn && !v)
 			arch_wait_for_interrupt();
 		local_irq_enable();
 		if (fn) {
@@ -94,5 +98,7 @@ void __noreturn smp_idle(void)
 			__atomic_store_n(&c->call_fn, NULL, __ATOMIC_RELAXED);
 			__atomic_store_n(&c->call_done, true, __ATOMIC_RELEASE);
 		}
+		if (v)
+			vcpu_run(v);
 	}
 }

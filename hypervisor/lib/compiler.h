@@ -32,6 +32,16 @@
 #define MiB(x) ((uint64_t)(x) << 20)
 #define GiB(x) ((uint64_t)(x) << 30)
 
+/* Spin-wait hint (YIELD on AArch64; only a compiler barrier on the host). */
+static inline void cpu_relax(void)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#else
+	__asm__ volatile("" ::: "memory");
+#endif
+}
+
 /* a + b without wrapping past 2^64; true when it would wrap. */
 static inline bool add_overflows(uint64_t a, uint64_t b, uint64_t *sum)
 {

@@ -66,14 +66,18 @@ bool ranges_find_free(const struct mem_range *r, uint32_t n, uint64_t size, uint
 	if (!size || !align || (align & (align - 1)))
 		return false;
 	for (uint32_t i = 0; i < n; i++) {
-		uint64_t start = MAX(r[i].base, min_addr), end, cand;
+		uint64_t start = MAX(r[i].base, min_addr), last, cand;
 
-		if (add_overflows(r[i].base, r[i].size, &end) || start >= end)
+		/* Compare last bytes, not ends, so a range ending at 2^64 is usable. */
+		if (!r[i].size)
+			continue;
+		last = r[i].base + (r[i].size - 1);
+		if (last < r[i].base || start > last)
 			continue;
 		if (add_overflows(start, align - 1, &cand))
 			continue;
 		cand &= ~(align - 1);
-		if (cand >= end || end - cand < size)
+		if (cand > last || last - cand < size - 1)
 			continue;
 		if (!found || cand < best) {
 			best = cand;

@@ -15,15 +15,6 @@ struct spinlock {
 
 #define SPINLOCK_INIT { 0 }
 
-static inline void cpu_relax(void)
-{
-#if defined(__aarch64__)
-	__asm__ volatile("yield" ::: "memory");
-#else
-	__asm__ volatile("" ::: "memory");
-#endif
-}
-
 static inline void spin_lock_init(struct spinlock *l)
 {
 	__atomic_store_n(&l->v, 0, __ATOMIC_RELAXED);

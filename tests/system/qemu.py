@@ -21,11 +21,13 @@ class ConsoleTimeout(AssertionError):
 
 class Qemu:
     def __init__(self, name, smp=4, mem="2G", cpu="cortex-a72", append="", machine=None,
-                 extra=""):
+                 extra="", image=None):
         os.makedirs(LOG_DIR, exist_ok=True)
         env = dict(os.environ, SMP=str(smp), MEM=mem, CPU=cpu, APPEND=append, QEMU_EXTRA=extra)
         if machine:
             env["MACHINE"] = machine
+        if image:
+            env["IMAGE"] = image
         self.name = name
         self.log_path = os.path.join(LOG_DIR, re.sub(r"[^\w.-]", "_", name) + ".log")
         self._log = open(self.log_path, "w", encoding="utf-8")

@@ -44,6 +44,15 @@ static uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
 static void __noreturn refuse(const char *why)
 {
 	printk("ftvisor: cannot start: %s\n", why);
@@ -72,6 +81,7 @@ static bool carve_hypervisor_memory(struct el2_layout *l)
 	for (uint32_t i = 0; i < n; i++)
 		free[i] = plat.usable[i];
 	if (!ranges_subtract(free, &n, PLAT_MAX_USABLE, l->image_base, l->image_end - l->image_base) ||
+	    !ranges_subtract(free, &n, PLAT_MAX_USABLE, l->bundle_base, l->bundle_size) ||
 	    !ranges_subtract(free, &n, PLAT_MAX_USABLE, ALIGN_DOWN(l->dtb_base, PAGE_SIZE),
 			     ALIGN_UP(l->dtb_base + l->dtb_size, PAGE_SIZE) - ALIGN_DOWN(l->dtb_base, PAGE_SIZE)))
 		return false;
@@ -122,6 +132,12 @@ void __noreturn boot_main(uint64_t dtb, uint64_t el, uint64_t load)
 	l->image_end = (uint64_t)__image_end;
 	l->text_end = (uint64_t)__text_end;
 	l->rodata_end = (uint64_t)__rodata_end;
+	/* ftvisor-mkimage appends the boot bundle at the end of .bss and raises the Image
+	 * header's image_size over it: what lies beyond our own size is the bundle. */
+	l->bundle_base = l->image_end;
+	l->bundle_size = le64((const uint8_t *)__image_start + 16) - (l->image_end - l->image_base);
+	if ((int64_t)l->bundle_size < 0 || !IS_ALIGNED(l->bundle_size, PAGE_SIZE))
+		l->bundle_size = 0;
 	l->dtb_base = dtb;
 	l->dtb_size = be32((const uint8_t *)dtb + 4);
 	if (!carve_hypervisor_memory(l))

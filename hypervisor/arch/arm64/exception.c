@@ -86,11 +86,6 @@ void exception_el2_sync(struct exception_frame *f)
 	exception_fatal("unexpected synchronous exception at EL2", f);
 }
 
-void exception_lower_sync(struct exception_frame *f)
-{
-	exception_fatal("synchronous exception from a lower EL (no guests yet)", f);
-}
-
 void exception_unexpected(struct exception_frame *f)
 {
 	exception_fatal("unexpected exception", f);

@@ -31,8 +31,22 @@
 #define FRAME_FAR (35 * 8)
 #define FRAME_SIZE (36 * 8)
 
-/* struct pcpu: the field exception entry needs before any C runs */
+/* struct pcpu: the fields exception entry and guest entry/exit use */
 #define PCPU_EMERGENCY_SP 0
+#define PCPU_GUEST_REGS 8	/* struct vcpu_regs * of the vCPU running here */
+#define PCPU_HOST_SP 16		/* hypervisor stack pointer while a guest runs */
+
+/* struct vcpu_regs: x0..x30, pc, pstate */
+#define REGS_X(n) ((n) * 8)
+#define REGS_PC (31 * 8)
+#define REGS_PSTATE (32 * 8)
+#define REGS_SIZE (33 * 8)
+
+/* Why guest_enter() returned */
+#define EXIT_SYNC 0
+#define EXIT_IRQ 1
+#define EXIT_FIQ 2
+#define EXIT_SERROR 3
 
 /* struct secondary_boot (smp.c), read by secondary CPUs with the MMU off */
 #define SB_MAIR 0

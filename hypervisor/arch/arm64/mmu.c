@@ -76,6 +76,7 @@ int mmu_build_el2(const struct platform *p, const struct el2_layout *l, unsigned
 	rc |= map(l->image_base, l->text_end, EL2_TEXT);
 	rc |= map(l->text_end, l->rodata_end, EL2_RODATA);
 	rc |= map(l->dtb_base, l->dtb_base + l->dtb_size, EL2_RODATA);
+	rc |= map(l->bundle_base, l->bundle_base + l->bundle_size, EL2_RODATA);
 	rc |= map(l->pt_pool_base, l->pt_pool_base + (uint64_t)l->pt_pool_pages * PAGE_SIZE, EL2_RAM);
 	for (uint32_t c = 0; c < l->n_cpus; c++) {
 		uint64_t area = l->percpu_base + (uint64_t)c * PERCPU_AREA_SIZE;

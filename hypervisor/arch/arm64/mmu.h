@@ -14,6 +14,7 @@ struct el2_layout {
 	uint64_t pt_pool_base;		/* page-table pages, bump allocated */
 	uint32_t pt_pool_pages;
 	uint64_t dtb_base, dtb_size;
+	uint64_t bundle_base, bundle_size; /* boot bundle behind the image (0 size: none) */
 };
 
 /* Translation register values every CPU loads (secondaries before their MMU is on). */

@@ -16,6 +16,12 @@ static unsigned int index_at(const struct pgtable *pt, uint64_t va, unsigned int
 	return (unsigned int)(level == pt->start_level ? idx % pt->root_entries : idx % 512);
 }
 
+/* End of the input range the root translates: root_entries entries at start_level. */
+static uint64_t input_end(const struct pgtable *pt)
+{
+	return pt->root_entries * pgt_level_size(pt->start_level);
+}
+
 static bool is_table(uint64_t pte, unsigned int level)
 {
 	return level < 3 && (pte & PTE_TYPE_MASK) == (PTE_VALID | PTE_TABLE);
@@ -93,6 +99,10 @@ static int update(struct pgtable *pt, uint64_t va, uint64_t pa, uint64_t size, u
 		return PGT_EINVAL;
 	if (add_overflows(va, size, &end) || (!unmap && pa + size < pa))
 		return PGT_EINVAL;
+	/* Beyond the input range the root index would wrap onto low addresses, and output
+	 * addresses above 48 bits would be truncated by PTE_ADDR_MASK. */
+	if (end > input_end(pt) || (!unmap && pa + size > PTE_ADDR_MASK + PGT_PAGE_SIZE))
+		return PGT_EINVAL;
 
 	while (va < end) {
 		uint64_t *t = table_ptr(pt, pt->root_pa);
@@ -102,8 +112,9 @@ static int update(struct pgtable *pt, uint64_t va, uint64_t pa, uint64_t size, u
 			uint64_t *e = &t[index_at(pt, va, level)];
 			uint64_t bsz = pgt_level_size(level);
 			bool whole = IS_ALIGNED(va, bsz) && end - va >= bsz;
+			/* No level-0 blocks exist with the 4 KiB granule, whatever the caller says. */
 			bool can_leaf = level == 3 ||
-					(!pt->no_blocks && level >= pt->min_block_level &&
+					(!pt->no_blocks && level >= MAX(pt->min_block_level, 1u) &&
 					 (unmap || IS_ALIGNED(pa, bsz)));
 
 			if (whole && can_leaf) {
@@ -162,6 +173,8 @@ uint64_t pgt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level)
 {
 	const uint64_t *t = table_ptr(pt, pt->root_pa);
 
+	if (va >= input_end(pt))
+		return 0;
 	for (unsigned int l = pt->start_level; l <= 3; l++) {
 		uint64_t e = t[index_at(pt, va, l)];
 

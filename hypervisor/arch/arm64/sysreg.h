@@ -108,6 +108,4 @@ static inline uint64_t read_cntpct(void)
 	return read_sysreg(cntpct_el0);
 }
 
-static inline void cpu_relax(void) { asm volatile("yield" ::: "memory"); }
-
 #endif

@@ -51,18 +51,6 @@
 	b	exception_return
 .endm
 
-/* Exception from a lower EL (a guest, from the next issue on). */
-.macro lower_entry handler
-	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #FRAME_X(0)]
-	save_frame_tail
-	mrs	x1, sp_el1
-	str	x1, [sp, #FRAME_SP]
-	mov	x0, sp
-	bl	\handler
-	b	exception_return
-.endm
-
 .macro ventry label
 	.balign	128
 	b	\label
@@ -83,10 +71,10 @@ ENTRY(vectors)
 	ventry	lower_irq
 	ventry	lower_fiq
 	ventry	lower_serror
-	ventry	lower32_unexpected		/* lower EL, AArch32 */
-	ventry	lower32_unexpected
-	ventry	lower32_unexpected
-	ventry	lower32_unexpected
+	ventry	lower_sync			/* lower EL, AArch32 (a guest's 32-bit EL0) */
+	ventry	lower_irq
+	ventry	lower_fiq
+	ventry	lower_serror
 END(vectors)
 
 el2t_unexpected:	el2_entry exception_unexpected
@@ -94,11 +82,11 @@ el2h_sync:		el2_entry exception_el2_sync
 el2h_irq:		el2_entry exception_irq
 el2h_fiq:		el2_entry exception_unexpected
 el2h_serror:		el2_entry exception_unexpected
-lower_sync:		lower_entry exception_lower_sync
-lower_irq:		lower_entry exception_irq
-lower_fiq:		lower_entry exception_unexpected
-lower_serror:		lower_entry exception_unexpected
-lower32_unexpected:	lower_entry exception_unexpected
+/* From a guest: back to the vCPU run loop (guest_entry.S). */
+lower_sync:		b guest_exit_sync
+lower_irq:		b guest_exit_irq
+lower_fiq:		b guest_exit_fiq
+lower_serror:		b guest_exit_serror
 
 /*
  * The stack ran into the guard. x0 is lost (it held the stack arithmetic); move to this

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A VM's console output: kept in a ring buffer (nothing is lost whoever watches) and written
+ * to the physical console, one whole line at a time, prefixed "[name] " in tagged mode.
+ */
+#ifndef FTVISOR_CORE_VCONSOLE_H
+#define FTVISOR_CORE_VCONSOLE_H
+
+#include "lib/compiler.h"
+#include "lib/spinlock.h"
+
+#define VCONSOLE_RING 16384
+#define VCONSOLE_LINE 160
+
+struct vconsole {
+	const char *name;
+	bool tagged;
+	struct spinlock lock;
+	uint64_t written;		/* bytes ever written; ring holds the last VCONSOLE_RING */
+	char ring[VCONSOLE_RING];
+	uint32_t line_len;
+	char line[VCONSOLE_LINE];
+};
+
+void vconsole_init(struct vconsole *c, const char *name, bool tagged);
+void vconsole_putc(struct vconsole *c, char ch);
+/* Write out a partial line (e.g. when the VM stops). */
+void vconsole_flush(struct vconsole *c);
+
+#endif

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The vCPU run loop and what happens on each exit: calls (HVC/SMC), trapped WFI, guest
+ * data aborts on emulated devices or on nothing, and everything else the guest may not do.
+ * A guest fault ends that guest (or is reflected into it), never the hypervisor.
+ */
+#include "arch/arm64/layout.h"
+#include "arch/arm64/mmio_decode.h"
+#include "arch/arm64/vcpu_context.h"
+#include "core/console.h"
+#include "core/irq.h"
+#include "core/pcpu.h"
+#include "core/smccc.h"
+#include "core/vm.h"
+#include "lib/format.h"
+
+/* ESR_ELx.EC values (Arm ARM D19.2.37) */
+#define EC_WFX 0x01
+#define EC_HVC64 0x16
+#define EC_SMC64 0x17
+#define EC_SYSREG 0x18
+#define EC_IABT_LOW 0x20
+#define EC_DABT_LOW 0x24
+#define EC_SERROR 0x2f
+
+#define ISS_DFSC(esr) ((uint32_t)(esr) & 0x3f)
+#define DFSC_SEA 0x10
+#define ISS_WNR (1u << 6)
+
+void vcpu_kick(struct vcpu *v)
+{
+	if (v->pcpu != this_cpu_id())
+		arch_send_sgi(pcpus[v->pcpu].mpidr, SGI_WAKE);
+}
+
+int64_t vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context)
+{
+	struct vm *vm = v->vm;
+
+	spin_lock(&vm->lock);
+	if (v->power != VCPU_OFF || __atomic_load_n(&v->running, __ATOMIC_ACQUIRE)) {
+		spin_unlock(&vm->lock);
+		return -4; /* PSCI ALREADY_ON */
+	}
+	vcpu_context_reset(&v->ctx, entry, context, v->index, pcpus[v->pcpu].midr);
+	v->stop_request = false;
+	__atomic_store_n(&v->power, VCPU_ON_PENDING, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
+	/* Its CPU's idle loop picks it up; an SGI wakes that CPU (also when it is us). */
+	arch_send_sgi(pcpus[v->pcpu].mpidr, SGI_WAKE);
+	return 0;
+}
+
+/* An access to nothing: reflect a synchronous external abort into the guest, or stop it. */
+static void unhandled_abort(struct vcpu *v, bool instruction, uint64_t ipa, bool write,
+			    uint64_t far)
+{
+	struct vm *vm = v->vm;
+
+	if (vm->flags & VM_F_STOP_ON_UNHANDLED) {
+		char why[96];
+
+		ft_snprintf(why, sizeof(why), "%s at IPA 0x%lx maps to nothing (pc 0x%lx)",
+			    instruction ? "instruction fetch" : write ? "write" : "read", ipa,
+			    v->ctx.regs.pc);
+		vm_stop(vm, why);
+		return;
+	}
+	vcpu_inject_sync(&v->ctx.regs, instruction ? 0x21 : 0x25,
+			 DFSC_SEA | (write && !instruction ? ISS_WNR : 0), far);
+}
+
+/* Read the trapping instruction when the syndrome does not describe the access. */
+static bool fetch_insn(struct vcpu *v, uint32_t *insn)
+{
+	uint64_t ipa = v->ctx.regs.pc, pa;
+
+	if ((read_sysreg(sctlr_el1) & 1) && !vcpu_translate_va(v->ctx.regs.pc, &ipa))
+		return false;
+	pa = vm_ipa_to_pa(v->vm, ipa, 4);
+	if (!pa || (pa & 3))
+		return false;
+	*insn = *(volatile uint32_t *)pa;
+	return true;
+}
+
+static void handle_data_abort(struct vcpu *v, const struct trap_syndrome *t)
+{
+	struct vcpu_regs *r = &v->ctx.regs;
+	uint64_t ipa = trap_fault_ipa(t), value = 0, value2 = 0, sp;
+	uint32_t dfsc = ISS_DFSC(t->esr), insn;
+	struct mmio_access a;
+	const struct mmio_region *dev;
+	bool write = t->esr & ISS_WNR;
+
+	/* Only translation faults at stage 2 can be device accesses; a fault on the guest's own
+	 * table walk (S1PTW) or anything else is an access to nothing. */
+	if ((dfsc & 0x3c) != 0x04 || (t->esr & (1u << 7))) {
+		unhandled_abort(v, false, ipa, write, t->far);
+		return;
+	}
+	if (mmio_decode_esr(t->esr, &a) != 0 &&
+	    (!fetch_insn(v, &insn) || mmio_decode_insn(insn, &a) != 0)) {
+		unhandled_abort(v, false, ipa, write, t->far);
+		return;
+	}
+	dev = mmio_find(&v->vm->mmio, ipa, a.size * (a.pair ? 2u : 1u));
+	if (!dev) {
+		unhandled_abort(v, false, ipa, a.write, t->far);
+		return;
+	}
+	if (a.write) {
+		if (!dev->write(v, dev->dev, ipa - dev->ipa, a.size, mmio_store_value(&a, r->x, 0)) ||
+		    (a.pair && !dev->write(v, dev->dev, ipa - dev->ipa + a.size, a.size,
+					   mmio_store_value(&a, r->x, 1)))) {
+			unhandled_abort(v, false, ipa, true, t->far);
+			return;
+		}
+	} else if (!dev->read(v, dev->dev, ipa - dev->ipa, a.size, &value) ||
+		   (a.pair && !dev->read(v, dev->dev, ipa - dev->ipa + a.size, a.size, &value2))) {
+		unhandled_abort(v, false, ipa, false, t->far);
+		return;
+	}
+	if (a.reg_offset)
+		a.offset = mmio_reg_offset(&a, a.rm == 31 ? 0 : r->x[a.rm]);
+	sp = vcpu_read_sp(r);
+	mmio_complete(&a, r->x, &sp, value, value2);
+	if (a.writeback && a.rn == 31)
+		vcpu_write_sp(r, sp);
+	r->pc += 4;
+}
+
+static void handle_sync(struct vcpu *v)
+{
+	struct trap_syndrome t;
+	uint32_t ec;
+
+	trap_syndrome_read(&t);
+	ec = ESR_EC(t.esr);
+	v->exits++;
+	v->exits_by_class[ec]++;
+	switch (ec) {
+	case EC_WFX:
+		v->ctx.regs.pc += 4;
+		/* WFI: sleep until an interrupt is pending (masked, it still ends WFI); nothing
+		 * is injected into guests yet, so WFE just returns. */
+		if (!(t.esr & 1) && !__atomic_load_n(&v->stop_request, __ATOMIC_ACQUIRE))
+			arch_wait_for_interrupt();
+		break;
+	case EC_HVC64:
+		smccc_dispatch(v); /* ELR already points past the HVC */
+		break;
+	case EC_SMC64:
+		v->ctx.regs.pc += 4; /* a trapped SMC leaves ELR on the SMC itself */
+		smccc_dispatch(v);
+		break;
+	case EC_DABT_LOW:
+		handle_data_abort(v, &t);
+		break;
+	case EC_IABT_LOW:
+		unhandled_abort(v, true, trap_fault_ipa(&t), false, t.far);
+		break;
+	case EC_SYSREG:
+		/* Implementation-defined, auxiliary and set/way registers: undefined for guests. */
+		vcpu_inject_sync(&v->ctx.regs, 0x00, 0, 0);
+		break;
+	default: {
+		char why[80];
+
+		ft_snprintf(why, sizeof(why), "unhandled exception class 0x%02x (ESR 0x%lx) at pc 0x%lx",
+			    ec, t.esr, v->ctx.regs.pc);
+		vm_stop(v->vm, why);
+	}
+	}
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	local_irq_disable();
+	__atomic_store_n(&v->running, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->power, VCPU_ON, __ATOMIC_RELEASE);
+	this_cpu()->guest_regs = NULL;
+	vcpu_context_load(&v->ctx);
+	vcpu_hw_enter(vm_stage2_vtcr(), vm->vttbr, vm->cntvoff);
+
+	while (!__atomic_load_n(&v->stop_request, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON) {
+		switch (guest_enter(&v->ctx.regs)) {
+		case EXIT_SYNC:
+			handle_sync(v);
+			break;
+		case EXIT_IRQ:
+			irq_handle();
+			break;
+		default:
+			vm_stop(vm, "SError or FIQ while the guest ran");
+			break;
+		}
+	}
+
+	vcpu_context_save(&v->ctx);
+	vcpu_hw_exit();
+	__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->running, false, __ATOMIC_RELEASE);
+	vm_vcpu_left(vm);
+	local_irq_enable();
+}
