@@ -51,11 +51,38 @@ $(OUT)/ftvisor.bin: $(OUT)/ftvisor.elf
 
 -include $(HYP_DEPS)
 
+# Guests, the host tool and the boot bundles (ftvisor.bin + configs/qemu-virt/NAME.dts).
+MKIMAGE := $(OUT)/tools/ftvisor-mkimage
+QEMU_BOARD_DTB := $(OUT)/boards/qemu-virt.dtb
+CONFIGS := $(notdir $(basename $(wildcard configs/qemu-virt/*.dts)))
+BUNDLES := $(patsubst %,$(OUT)/ftvisor-%.bin,$(CONFIGS))
+
+guests:
+	$(Q)$(MAKE) -s -C guests
+
+$(MKIMAGE): $(wildcard tools/mkimage/*.[ch] tools/mkimage/Makefile hypervisor/platform/*.[ch] \
+		hypervisor/lib/*.[ch] hypervisor/core/manifest.c hypervisor/core/bundle.h)
+	$(Q)$(MAKE) -s -C tools/mkimage
+
+tools: $(MKIMAGE)
+
+# The board tree of the QEMU machine `make run` and the VM tests use (-smp 4 -m 2G).
+$(QEMU_BOARD_DTB):
+	@mkdir -p $(dir $@)
+	$(Q)qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,dumpdtb=$@ -cpu cortex-a72 \
+		-smp 4 -m 2G -nographic -nic none >/dev/null
+
+$(OUT)/ftvisor-%.bin: configs/qemu-virt/%.dts $(OUT)/ftvisor.bin $(QEMU_BOARD_DTB) guests $(MKIMAGE)
+	@echo "  MKIMAGE $@"
+	$(Q)$(MKIMAGE) --hypervisor $(OUT)/ftvisor.bin --config $< --board $(QEMU_BOARD_DTB) -o $@
+
+bundles: $(BUNDLES)
+
 deps:
 	@scripts/install-deps.sh
 
-run: deps all
-	scripts/run-qemu.sh
+run: deps all bundles
+	IMAGE=$(OUT)/ftvisor-demo.bin scripts/run-qemu.sh
 
 unit: deps
 	$(MAKE) -C tests/unit check
@@ -63,14 +90,17 @@ unit: deps
 fuzz: deps
 	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-systest: deps all
+tooltest: deps
+	$(HOSTPY) -m pytest -v -p no:cacheprovider tests/tools
+
+systest: deps all bundles
 	cd tests/system && $(HOSTPY) -m pytest -v -p no:cacheprovider .
 
 test: deps
-	$(MAKE) all
+	$(MAKE) all bundles
 	$(MAKE) -C tests/unit check
 	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
-	cd tests/system && $(HOSTPY) -m pytest -v -p no:cacheprovider .
+	$(HOSTPY) -m pytest -v -p no:cacheprovider tests/tools tests/system
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -78,4 +108,4 @@ format:
 clean:
 	rm -rf $(OUT)
 
-.PHONY: all deps run unit fuzz systest test format clean
+.PHONY: all deps run unit fuzz tooltest systest test format clean guests tools bundles

@@ -243,7 +243,7 @@ static int check_header(struct ctx *c, uint64_t avail)
 	return 0;
 }
 
-/* Image data: aligned, non-empty, after the tables, in table order, inside total_size. */
+/* "<who uses image i>: <message>" */
 static int __printf(3, 4) image_fail(const struct ctx *c, uint32_t i, const char *fmt, ...)
 {
 	char who[64], msg[128];
@@ -256,6 +256,10 @@ static int __printf(3, 4) image_fail(const struct ctx *c, uint32_t i, const char
 	return fail(c, "%s: %s", who, msg);
 }
 
+/*
+ * Image data: known kind, aligned, non-empty, after the tables, in table order, inside
+ * total_size. *crc_end gets the end of what the header CRC covers (the first image's offset).
+ */
 static int check_images(const struct ctx *c, uint64_t *crc_end)
 {
 	const struct bundle_header *h = &c->h;

@@ -1,27 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "core/vpsci.h"
 #include "core/vm.h"
-
-#define PSCI_VERSION 0x84000000u
-#define PSCI_CPU_SUSPEND_32 0x84000001u
-#define PSCI_CPU_OFF 0x84000002u
-#define PSCI_CPU_ON_32 0x84000003u
-#define PSCI_AFFINITY_INFO_32 0x84000004u
-#define PSCI_MIGRATE_INFO_TYPE 0x84000006u
-#define PSCI_SYSTEM_OFF 0x84000008u
-#define PSCI_SYSTEM_RESET 0x84000009u
-#define PSCI_FEATURES 0x8400000au
-#define PSCI_CPU_ON_64 0xc4000003u
-#define PSCI_AFFINITY_INFO_64 0xc4000004u
-
-#define PSCI_SUCCESS 0
-#define PSCI_NOT_SUPPORTED ((uint64_t)-1)
-#define PSCI_INVALID_PARAMS ((uint64_t)-2)
-#define PSCI_INVALID_ADDRESS ((uint64_t)-9)
-#define AFFINITY_ON 0
-#define AFFINITY_OFF 1
-#define AFFINITY_ON_PENDING 2
-#define MIGRATE_NOT_REQUIRED 2 /* no trusted OS to migrate */
+#include "lib/psci_abi.h"
 
 /* The vCPU an MPIDR names in this VM: Aff0 = index, every other affinity field 0. */
 static struct vcpu *target(struct vm *vm, uint64_t mpidr)
@@ -54,15 +34,15 @@ bool vpsci_call(struct vcpu *v, uint32_t fid, uint64_t *x)
 		x[0] = 0x10000; /* 1.0 */
 		break;
 	case PSCI_FEATURES:
-		x[0] = supported((uint32_t)x[1]) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+		x[0] = supported((uint32_t)x[1]) ? PSCI_SUCCESS : (uint64_t)PSCI_NOT_SUPPORTED;
 		break;
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:
 		t = target(vm, fid == PSCI_CPU_ON_32 ? (uint32_t)x[1] : x[1]);
 		if (!t)
-			x[0] = PSCI_INVALID_PARAMS;
+			x[0] = (uint64_t)PSCI_INVALID_PARAMS;
 		else if (!vm_ipa_to_pa(vm, x[2], 4))
-			x[0] = PSCI_INVALID_ADDRESS;
+			x[0] = (uint64_t)PSCI_INVALID_ADDRESS;
 		else
 			x[0] = (uint64_t)vcpu_power_on(t, x[2], x[3]);
 		break;
@@ -74,18 +54,18 @@ bool vpsci_call(struct vcpu *v, uint32_t fid, uint64_t *x)
 	case PSCI_AFFINITY_INFO_64:
 		t = target(vm, x[1]);
 		if (!t || x[2] != 0) {
-			x[0] = PSCI_INVALID_PARAMS;
+			x[0] = (uint64_t)PSCI_INVALID_PARAMS;
 		} else if (__atomic_load_n(&t->running, __ATOMIC_ACQUIRE) &&
 			   __atomic_load_n(&t->power, __ATOMIC_ACQUIRE) == VCPU_ON) {
-			x[0] = AFFINITY_ON;
+			x[0] = PSCI_AFF_ON;
 		} else if (__atomic_load_n(&t->power, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING) {
-			x[0] = AFFINITY_ON_PENDING;
+			x[0] = PSCI_AFF_ON_PENDING;
 		} else {
-			x[0] = __atomic_load_n(&t->running, __ATOMIC_ACQUIRE) ? AFFINITY_ON : AFFINITY_OFF;
+			x[0] = __atomic_load_n(&t->running, __ATOMIC_ACQUIRE) ? PSCI_AFF_ON : PSCI_AFF_OFF;
 		}
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
-		x[0] = MIGRATE_NOT_REQUIRED;
+		x[0] = PSCI_MIGRATE_NOT_REQUIRED;
 		break;
 	case PSCI_SYSTEM_OFF:
 		vm_stop(vm, "powered off (PSCI SYSTEM_OFF)");
@@ -94,7 +74,7 @@ bool vpsci_call(struct vcpu *v, uint32_t fid, uint64_t *x)
 		vm_reset(vm, v);
 		break;
 	default:
-		x[0] = PSCI_NOT_SUPPORTED;
+		x[0] = (uint64_t)PSCI_NOT_SUPPORTED;
 	}
 	return true;
 }

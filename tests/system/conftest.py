@@ -10,7 +10,7 @@ from qemu import ROOT, Qemu
 @pytest.fixture(scope="session", autouse=True)
 def built_image():
     """The tests boot build/ftvisor.bin: make sure it is current."""
-    subprocess.run(["make", "-s", "all"], cwd=ROOT, check=True)
+    subprocess.run(["make", "-s", "all", "bundles"], cwd=ROOT, check=True)
     return os.path.join(ROOT, "build", "ftvisor.bin")
 
 

@@ -54,6 +54,25 @@ class Qemu:
                                  f"{pattern.pattern!r}; log {self.log_path}; last output:\n{tail}")
         return self.proc.match
 
+    def wait_for(self, pattern, timeout=30):
+        """Wait until the whole output so far matches a regex, wherever and whenever the
+        line appeared (for output of concurrent VMs, whose order is not fixed)."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.output())
+            if m:
+                return m
+            if time.monotonic() > deadline:
+                raise ConsoleTimeout(f"{self.name}: timed out after {timeout}s waiting for "
+                                     f"{pattern!r}; log {self.log_path}; last output:\n"
+                                     f"{self.output()[-3000:]}")
+            try:
+                self.proc.expect([pexpect.TIMEOUT], timeout=0.2)  # let output accumulate
+            except pexpect.EOF:
+                raise ConsoleTimeout(f"{self.name}: QEMU exited waiting for {pattern!r}; log "
+                                     f"{self.log_path}; last output:\n{self.output()[-3000:]}")
+
     def expect_all(self, patterns, timeout=30):
         """Wait for every regex, in order; return the matches."""
         return [self.expect(p, timeout) for p in patterns]

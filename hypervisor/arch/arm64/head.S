@@ -11,15 +11,7 @@
 
 	.section .head.text, "ax"
 ENTRY(_head)
-	b	primary_entry			/* code0 */
-	.long	0				/* code1 */
-	.quad	0				/* text_offset */
-	.quad	__image_size			/* image_size: through the end of .bss */
-	/* flags: little endian, 4 KiB pages, may be placed anywhere in physical memory */
-	.quad	0xa
-	.quad	0, 0, 0				/* res2..res4 */
-	.ascii	"ARM\x64"			/* magic */
-	.long	0				/* res5 (no PE/COFF header) */
+	arm64_image_header primary_entry
 END(_head)
 
 ENTRY(primary_entry)

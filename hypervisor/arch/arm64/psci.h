@@ -5,18 +5,7 @@
 
 #include "platform/platform.h"
 
-#define PSCI_VERSION 0x84000000u
-#define PSCI_CPU_ON_64 0xc4000003u
-#define PSCI_SYSTEM_OFF 0x84000008u
-#define PSCI_SYSTEM_RESET 0x84000009u
-
-#define PSCI_SUCCESS 0
-#define PSCI_NOT_SUPPORTED -1
-#define PSCI_INVALID_PARAMS -2
-#define PSCI_DENIED -3
-#define PSCI_ALREADY_ON -4
-#define PSCI_ON_PENDING -5
-#define PSCI_INTERNAL_FAILURE -6
+#include "lib/psci_abi.h"
 
 /* Choose the conduit from the device tree; false when there is no PSCI. */
 bool psci_init(const struct platform *p);

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Writes a valid boot bundle to seed fuzz_bundle: bundle_seeds {one|two|four} FILE. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/bundle_builder.h"
+
+#define MIB (1ULL << 20)
+
+static const struct bb_vm one[] = {
+	{ "hello", VM_F_AUTOSTART, 1, { 0x0 }, 0x40000000, 16 * MIB, 300, 0, 200 },
+};
+
+static const struct bb_vm two[] = {
+	{ "victim", VM_F_AUTOSTART, 1, { 0x1 }, 0x40000000, 64 * MIB, 5000, 0, 700 },
+	{ "attacker", VM_F_AUTOSTART | VM_F_INTROSPECTION, 2, { 0x2, 0x100 }, 0x100000000ULL,
+	  32 * MIB, 4000, 5000, 700 },
+};
+
+static const struct bb_vm four[] = {
+	{ "a", VM_F_KNOWN, 1, { 0x0 }, 0x40000000, 8 * MIB, 100, 100, 100 },
+	{ "b-1", 0, 2, { 0x1, 0x2 }, 0x40000000, 8 * MIB, 100, 100, 100 },
+	{ "c_2", VM_F_STOP_ON_UNHANDLED, 1, { 0x200 }, 0x0b000000, 4 * MIB, 100, 100, 100 },
+	{ "d", VM_F_AUTOSTART, 8, { 0x3, 0x4, 0x5, 0x6, 0x7, 0x8, 0x9, 0xa }, 0xfffe000000ULL,
+	  32 * MIB, 100, 100, 100 },
+};
+
+int main(int argc, char **argv)
+{
+	const struct bb_vm *vms;
+	uint32_t n;
+	uint8_t *buf;
+	size_t size;
+	FILE *f;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s one|two|four FILE\n", argv[0]);
+		return 2;
+	}
+	if (!strcmp(argv[1], "one")) {
+		vms = one, n = 1;
+	} else if (!strcmp(argv[1], "two")) {
+		vms = two, n = 2;
+	} else if (!strcmp(argv[1], "four")) {
+		vms = four, n = 4;
+	} else {
+		fprintf(stderr, "%s: unknown seed '%s'\n", argv[0], argv[1]);
+		return 2;
+	}
+	size = bb_size(vms, n);
+	buf = malloc(size);
+	if (!buf)
+		return 1;
+	bb_build(buf, argv[1][0] == 't' ? BUNDLE_F_CONSOLE_TAGGED : 0, vms, n);
+	f = fopen(argv[2], "wb");
+	if (!f || fwrite(buf, 1, size, f) != size || fclose(f)) {
+		perror(argv[2]);
+		return 1;
+	}
+	free(buf);
+	return 0;
+}

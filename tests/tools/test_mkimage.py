@@ -1,0 +1,756 @@
+# SPDX-License-Identifier: Apache-2.0
+"""ftvisor-mkimage: every class of bad configuration, then good ones decoded field by field.
+
+Run: /usr/bin/python3 -m pytest tests/tools. Needs gcc, libfdt-dev, dtc (fdtget); not the
+hypervisor: a fake ftvisor.bin with a valid arm64 Image header stands in for it.
+"""
+import os
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# FTVISOR_MKIMAGE=path tests another build (e.g. make -C tools/mkimage SANITIZE=1 OUT=...).
+TOOL = Path(os.environ.get("FTVISOR_MKIMAGE", ROOT / "build" / "tools" / "ftvisor-mkimage"))
+BOARD = ROOT / "tests" / "data" / "dtb" / "qemu-virt-smp4-2G.dtb"  # CPUs 0-3, 2 GiB at 1 GiB
+BOARD18 = ROOT / "tests" / "data" / "dtb" / "qemu-virt-smp18-1G.dtb"
+
+MIB = 1 << 20
+HYP_IMAGE_SIZE = 0x4000
+HDR = struct.Struct("<8sIIQIIIIII16s")  # struct bundle_header
+VM = struct.Struct("<32sII8QQQIIIIQQQ")  # struct bundle_vm
+IMG = struct.Struct("<QQII")  # struct bundle_image
+NO_IMAGE = 0xFFFFFFFF
+assert (HDR.size, VM.size, IMG.size) == (64, 160, 24)
+
+
+def arm64_image(size, text_offset=0, image_size=0, fill=0x5A):
+    """A file with the arm64 Image header (magic "ARM\\x64" at 56) padded to size bytes."""
+    hdr = struct.pack("<IIQQQQQQII", 0x14000010, 0, text_offset, image_size, 0xA, 0, 0, 0,
+                      0x644D5241, 0)
+    assert len(hdr) == 64
+    return hdr + bytes((fill + i) & 0xFF for i in range(size - 64))
+
+
+@pytest.fixture(scope="session")
+def tool():
+    if "FTVISOR_MKIMAGE" not in os.environ:
+        subprocess.run(["make", "-s", "-C", str(ROOT / "tools" / "mkimage")], check=True)
+    return TOOL
+
+
+@pytest.fixture
+def ws(tmp_path, tool):
+    """A workspace: fake hypervisor, a config directory with small images."""
+    return Workspace(tmp_path, tool)
+
+
+class Workspace:
+    def __init__(self, path, tool):
+        self.path = path
+        self.tool = tool
+        self.cfgdir = path / "cfg"
+        self.cfgdir.mkdir()
+        self.hyp = path / "ftvisor.bin"
+        self.hyp_bytes = arm64_image(0x2345, image_size=HYP_IMAGE_SIZE, fill=0x11)
+        self.hyp.write_bytes(self.hyp_bytes)
+        self.out = path / "out.bin"
+        self.file("k.bin", arm64_image(0x1800))
+        self.config = self.cfgdir / "system.dts"
+
+    def file(self, name, data):
+        p = self.cfgdir / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+        return p
+
+    def dtb(self, name, source, *dtc_args):
+        p = self.cfgdir / name
+        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", *dtc_args, "-o", str(p)],
+                       input=source.encode(), check=True)
+        return p
+
+    def run(self, text, board=BOARD, extra=(), config=None):
+        if config is None:
+            config = self.config
+            config.write_text(text)
+        return subprocess.run(
+            [str(self.tool), "--hypervisor", str(self.hyp), "--config", str(config),
+             "--board", str(board), *extra, "-o", str(self.out)],
+            capture_output=True, text=True)
+
+
+def vm(unit, **props):
+    """A vm@unit node. Property names use _ for -; values are DTS text; None is a boolean."""
+    body = {"name": f'"vm{unit}"', "cpus": f"<{unit:#x}>", "memory_size": "<0x0 0x1000000>",
+            "kernel": '"k.bin"'}
+    body.update(props)
+    lines = [f"vm@{unit} {{"]
+    for key, val in body.items():
+        if val is False:
+            continue
+        key = key.replace("_", "-")
+        lines.append(f"\t{key};" if val is None else f"\t{key} = {val};")
+    return "\n".join(lines) + "\n};\n"
+
+
+def config(*vms, root="", vms_extra="", compatible='"ftvisor,config-v1"'):
+    compat = f"compatible = {compatible};" if compatible else ""
+    return f"/dts-v1/;\n/ {{\n{compat}\n{root}\nvms {{\n{vms_extra}\n{''.join(vms)}}};\n}};\n"
+
+
+def expect_error(res, ws, node, problem):
+    assert res.returncode == 1, res
+    assert not ws.out.exists()
+    want = f"ftvisor-mkimage: {ws.config}: {node}: "
+    assert res.stderr.startswith(want), res.stderr
+    assert problem in res.stderr, res.stderr
+    assert res.stderr.count("\n") == 1, res.stderr
+
+
+# ---------------------------------------------------------------- bad configurations
+
+@pytest.mark.parametrize("where,text,node,problem", [
+    ("vm", config(vm(0, colour='"red"')), "/vms/vm@0 (vm0)", "unknown property 'colour'"),
+    ("vm", config(vm(0, memory='<1>')), "/vms/vm@0 (vm0)", "unknown property 'memory'"),
+    ("root", config(vm(0), root='model = "x";'), "/", "unknown property 'model'"),
+    ("vms", config(vm(0), vms_extra="#address-cells = <1>;"), "/vms",
+     "unknown property '#address-cells'"),
+    ("root-node", config(vm(0), root="ivc { };"), "/", "unknown node 'ivc'"),
+    ("vms-node", config(vm(0), vms_extra="linux { };"), "/vms", "unknown node 'linux'"),
+    ("vm-node", config(vm(0).replace("};", "extra { };\n};")), "/vms/vm@0 (vm0)",
+     "unknown node 'extra'"),
+])
+def test_unknown_property_or_node(ws, where, text, node, problem):
+    expect_error(ws.run(text), ws, node, problem)
+
+
+@pytest.mark.parametrize("prop,problem", [
+    ("name", "missing required property 'name'"),
+    ("cpus", "missing required property 'cpus' (or 'cpu-indices')"),
+    ("memory_size", "missing required property 'memory-size'"),
+    ("kernel", "missing required property 'kernel'"),
+])
+def test_missing_required(ws, prop, problem):
+    node = "/vms/vm@0" if prop == "name" else "/vms/vm@0 (vm0)"
+    expect_error(ws.run(config(vm(0, **{prop: False}))), ws, node, problem)
+
+
+def test_missing_compatible_vms_or_vm(ws):
+    expect_error(ws.run(config(vm(0), compatible=None)), ws, "/",
+                 "missing required property 'compatible'")
+    expect_error(ws.run(config(vm(0), compatible='"ftvisor,config-v2"')), ws, "/",
+                 'compatible: not "ftvisor,config-v1"')
+    expect_error(ws.run('/dts-v1/;\n/ { compatible = "ftvisor,config-v1"; };'), ws, "/",
+                 "missing node 'vms'")
+    expect_error(ws.run(config()), ws, "/vms", "no VMs")
+
+
+@pytest.mark.parametrize("name,problem", [
+    ('"Victim"', "bad name 'Victim'"),
+    ('"1vm"', "bad name '1vm'"),
+    ('"vm.1"', "bad name 'vm.1'"),
+    ('"a", "b"', "name: must be one non-empty string"),
+    ('""', "name: must be one non-empty string"),
+    ('"' + "a" * 32 + '"', "bad name '" + "a" * 32 + "'"),
+    ("<1>", "name: must be one non-empty string"),
+])
+def test_bad_name(ws, name, problem):
+    expect_error(ws.run(config(vm(0, name=name))), ws, "/vms/vm@0", problem)
+
+
+def test_name_31_chars_ok(ws):
+    assert ws.run(config(vm(0, name='"' + "a" * 31 + '"'))).returncode == 0
+
+
+def test_duplicate_name(ws):
+    res = ws.run(config(vm(0, name='"twin"'), vm(1, name='"twin"')))
+    expect_error(res, ws, "/vms/vm@1 (twin)", "duplicate name 'twin' (also /vms/vm@0)")
+
+
+def test_both_cpus_and_indices(ws):
+    res = ws.run(config(vm(0, cpu_indices="<1>")))
+    expect_error(res, ws, "/vms/vm@0 (vm0)", "both cpus and cpu-indices given")
+
+
+def test_cpu_twice_in_vm(ws):
+    expect_error(ws.run(config(vm(0, cpus="<0x1 0x2 0x1>"))), ws, "/vms/vm@0 (vm0)",
+                 "CPU 0x1 given twice")
+    expect_error(ws.run(config(vm(0, cpus=False, cpu_indices="<3 3>"))), ws,
+                 "/vms/vm@0 (vm0)", "CPU 0x3 given twice")
+
+
+def test_cpu_twice_across_vms(ws):
+    # by MPIDR in one VM, by index in the other
+    res = ws.run(config(vm(0, cpus="<0x2>"), vm(1, cpus=False, cpu_indices="<2>")))
+    expect_error(res, ws, "/vms/vm@1 (vm1)", "CPU 0x2 is already used by /vms/vm@0 (vm0)")
+
+
+@pytest.mark.parametrize("props,problem", [
+    ({"cpus": "<0x4>"}, "cpus: no CPU with MPIDR 0x4 on the board (it has 0x0 0x1 0x2 0x3)"),
+    ({"cpus": "<0x100>"}, "cpus: no CPU with MPIDR 0x100 on the board"),
+    ({"cpus": "<0x80000001>"}, "cpus: 0x80000001 is not an MPIDR affinity value"),
+    ({"cpus": False, "cpu_indices": "<4>"},
+     "cpu-indices: no CPU 4 on the board (it has 4 CPUs)"),
+    ({"cpus": "[01 02]"}, "cpus: must be one or more 32-bit cells"),
+    ({"cpus": None}, "cpus: must be one or more 32-bit cells"),
+])
+def test_cpu_not_on_board(ws, props, problem):
+    expect_error(ws.run(config(vm(0, **props))), ws, "/vms/vm@0 (vm0)", problem)
+
+
+def test_too_many_vcpus(ws):
+    res = ws.run(config(vm(0, cpus="<0 1 2 3 4 5 6 7 8>")))
+    expect_error(res, ws, "/vms/vm@0 (vm0)", "too many vCPUs (9, at most 8)")
+
+
+def test_too_many_vms(ws):
+    # 18 CPUs on this board, so 16 VMs are fine and the 17th is one too many
+    ok = ws.run(config(*[vm(i, memory_size="<0x0 0x800000>") for i in range(16)]),
+                board=BOARD18)
+    assert ok.returncode == 0, ok.stderr
+    assert len([ln for ln in ok.stdout.splitlines() if ln.startswith("  vm ")]) == 16
+    ws.out.unlink()
+    res = ws.run(config(*[vm(i, memory_size="<0x0 0x800000>") for i in range(17)]),
+                 board=BOARD18)
+    expect_error(res, ws, "/vms", "too many VMs (more than 16)")
+
+
+@pytest.mark.parametrize("props,problem", [
+    ({"memory_size": "<0x0 0x1100000>"},
+     "memory-size 0x1100000: must be a non-zero multiple of 2 MiB"),
+    ({"memory_size": "<0x0 0x0>"}, "memory-size 0x0: must be a non-zero multiple of 2 MiB"),
+    ({"memory_size": "<0x1 0x2 0x3>"}, "memory-size: must be one or two 32-bit cells"),
+    ({"memory_base": "<0x0 0x40100000>"}, "memory-base 0x40100000: must be 2 MiB aligned"),
+])
+def test_bad_memory(ws, props, problem):
+    expect_error(ws.run(config(vm(0, **props))), ws, "/vms/vm@0 (vm0)", problem)
+
+
+def test_memory_one_cell_ok(ws):
+    res = ws.run(config(vm(0, memory_size="<0x1000000>", memory_base="<0x80000000>")))
+    assert res.returncode == 0, res.stderr
+
+
+@pytest.mark.parametrize("base,size,problem", [
+    ("<0x0 0x8000000>", "<0x0 0x1000000>",
+     "guest RAM [0x8000000, 0x9000000) overlaps the device window [0x8000000, 0xb000000)"),
+    ("<0x0 0x7000000>", "<0x0 0x2000000>",
+     "guest RAM [0x7000000, 0x9000000) overlaps the device window"),
+    ("<0x0 0xa800000>", "<0x0 0x1000000>",
+     "guest RAM [0xa800000, 0xb800000) overlaps the device window"),
+    ("<0xff 0xff000000>", "<0x0 0x2000000>",
+     "guest RAM at 0xffff000000, 32 MiB, reaches beyond 2^40"),
+    ("<0x100 0x0>", "<0x0 0x1000000>", "guest RAM at 0x10000000000, 16 MiB, reaches beyond 2^40"),
+])
+def test_ram_range(ws, base, size, problem):
+    res = ws.run(config(vm(0, memory_base=base, memory_size=size)))
+    expect_error(res, ws, "/vms/vm@0 (vm0)", problem)
+
+
+def test_ram_edges_ok(ws):
+    # right below the device window, right above it, ending exactly at 2^40
+    res = ws.run(config(vm(0, memory_base="<0x0 0x7000000>"),
+                        vm(1, memory_base="<0x0 0xb000000>"),
+                        vm(2, memory_base="<0xff 0xff000000>")))
+    assert res.returncode == 0, res.stderr
+
+
+def test_memory_sum_too_large(ws):
+    # 2 GiB board, less ftvisor's 2 MiB block and 4 MiB headroom
+    one_gib = "<0x0 0x40000000>"
+    res = ws.run(config(vm(0, memory_size=one_gib), vm(1, memory_size=one_gib)))
+    expect_error(res, ws, "/vms", "the VMs need 2048 MiB of RAM, the board has 2042 MiB "
+                 "for them (2048 MiB usable, less 6 MiB for ftvisor)")
+    res = ws.run(config(vm(0, memory_size=one_gib),
+                        vm(1, memory_size="<0x0 0x3fa00000>")))  # 1018 MiB: fits exactly
+    assert res.returncode == 0, res.stderr
+
+
+@pytest.mark.parametrize("prop,what", [
+    ("kernel", "kernel"), ("initrd", "initrd"), ("device_tree", "device-tree"),
+])
+def test_image_missing(ws, prop, what):
+    res = ws.run(config(vm(0, **{prop: '"nope/missing.bin"'})), extra=["-I", str(ws.path)])
+    expect_error(res, ws, "/vms/vm@0 (vm0)",
+                 f"{what}: 'nope/missing.bin' not found (looked in {ws.cfgdir}, {ws.path})")
+
+
+def test_image_missing_absolute(ws):
+    res = ws.run(config(vm(0, kernel=f'"{ws.path}/none.bin"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)", f"kernel: '{ws.path}/none.bin' not found")
+
+
+def test_image_unreadable(ws):
+    (ws.cfgdir / "adir").mkdir()
+    res = ws.run(config(vm(0, initrd='"adir"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)",
+                 f"initrd: cannot read '{ws.cfgdir}/adir': Is a directory")
+
+
+def test_image_empty(ws):
+    ws.file("empty.bin", b"")
+    res = ws.run(config(vm(0, kernel='"empty.bin"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)", f"kernel: '{ws.cfgdir}/empty.bin' is empty")
+
+
+def test_kernel_image_size_too_large(ws):
+    # a small file whose header says it needs 15 MiB: 2 MiB + 15 MiB > 16 MiB of RAM
+    ws.file("big.bin", arm64_image(0x1000, image_size=15 * MIB))
+    res = ws.run(config(vm(0, kernel='"big.bin"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)",
+                 "kernel: 15728640 bytes at RAM offset 0x200000 do not fit in the VM's 16 MiB of RAM")
+
+
+def test_kernel_text_offset_counts(ws):
+    # 2 MiB + 13 MiB + 1 MiB ends exactly at the end of 16 MiB of RAM
+    ws.file("t.bin", arm64_image(0x1000, text_offset=13 * MIB, image_size=1 * MIB))
+    res = ws.run(config(vm(0, kernel='"t.bin"')))
+    assert res.returncode == 0, res.stderr
+    assert decode(split(ws.out.read_bytes())[1])[1][0]["kernel_offset"] == 15 * MIB
+    ws.out.unlink()
+    ws.file("t.bin", arm64_image(0x1000, text_offset=13 * MIB, image_size=1 * MIB + 1))
+    res = ws.run(config(vm(0, kernel='"t.bin"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)",
+                 "kernel: 1048577 bytes at RAM offset 0xf00000 do not fit")
+
+
+def test_kernel_text_offset_misaligned(ws):
+    ws.file("t.bin", arm64_image(0x1000, text_offset=2))
+    res = ws.run(config(vm(0, kernel='"t.bin"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)", "kernel: Image header text_offset 0x2 is not usable")
+
+
+def test_raw_kernel_too_large(ws):
+    ws.file("raw.bin", b"\x01" * (14 * MIB + 1))  # no Image header: its file size counts
+    res = ws.run(config(vm(0, kernel='"raw.bin"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)", "kernel: 14680065 bytes at RAM offset 0x200000")
+
+
+def test_initrd_too_large(ws):
+    # the kernel's extent ends at 2 MiB + 5 MiB, so the initrd starts at 8 MiB
+    ws.file("k5.bin", arm64_image(0x1000, image_size=5 * MIB))
+    ws.file("initrd.img", b"\x02" * (8 * MIB + 1))
+    res = ws.run(config(vm(0, kernel='"k5.bin"', initrd='"initrd.img"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)",
+                 "initrd: 8388609 bytes at RAM offset 0x800000 do not fit in the VM's 16 MiB")
+
+
+def test_dtb_too_large(ws):
+    blob = ws.file("blob", bytes(2 * MIB))
+    ws.dtb("big.dtb", f'/dts-v1/; / {{ big = /incbin/("{blob}"); }};')
+    res = ws.run(config(vm(0, device_tree='"big.dtb"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)", "device-tree: ")
+    assert "must be under 2 MiB" in res.stderr
+
+
+def test_dtb_invalid(ws):
+    ws.file("bad.dtb", b"this is not a device tree blob at all" * 4)
+    res = ws.run(config(vm(0, device_tree='"bad.dtb"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)",
+                 f"device-tree: '{ws.cfgdir}/bad.dtb' is not a valid DTB (FDT_ERR_BADMAGIC)")
+    # a valid header over a truncated body
+    good = ws.dtb("good.dtb", "/dts-v1/; / { a { b = <1>; }; };").read_bytes()
+    ws.file("cut.dtb", good[:len(good) - 20])
+    res = ws.run(config(vm(0, device_tree='"cut.dtb"')))
+    expect_error(res, ws, "/vms/vm@0 (vm0)", "device-tree: ")
+    assert "is not a valid DTB" in res.stderr
+
+
+@pytest.mark.parametrize("flags,problem", [
+    ('"autostart", "fast"', "flags: unknown flag 'fast' (known: autostart, introspection, "
+     "stop-on-unhandled)"),
+    ('"Autostart"', "flags: unknown flag 'Autostart'"),
+    ("<1>", "flags: must be a list of strings"),
+    (None, "flags: must be a list of strings"),
+])
+def test_unknown_flag(ws, flags, problem):
+    expect_error(ws.run(config(vm(0, flags=flags))), ws, "/vms/vm@0 (vm0)", problem)
+
+
+@pytest.mark.parametrize("console,problem", [
+    ('"16550"', "console: unknown console '16550' (only \"pl011\")"),
+    ('"pl011", "x"', "console: must be one non-empty string"),
+])
+def test_bad_console(ws, console, problem):
+    expect_error(ws.run(config(vm(0, console=console))), ws, "/vms/vm@0 (vm0)", problem)
+
+
+def test_bad_console_mode(ws):
+    res = ws.run(config(vm(0), root='console-mode = "loud";'))
+    expect_error(res, ws, "/", "console-mode: unknown mode 'loud' (tagged or plain)")
+
+
+def test_bad_bootargs(ws):
+    res = ws.run(config(vm(0, bootargs="<1>")))
+    expect_error(res, ws, "/vms/vm@0 (vm0)", "bootargs: must be one non-empty string")
+
+
+# ---------------------------------------------------------------- other inputs
+
+def test_usage(tool):
+    res = subprocess.run([str(tool)], capture_output=True, text=True)
+    assert res.returncode == 2 and "usage: ftvisor-mkimage" in res.stderr
+    res = subprocess.run([str(tool), "--help"], capture_output=True, text=True)
+    assert res.returncode == 0 and "--hypervisor" in res.stdout
+
+
+def test_dts_syntax_error(ws):
+    res = ws.run("/dts-v1/;\n/ { vms { ;")
+    assert res.returncode == 1
+    assert f"ftvisor-mkimage: {ws.config}: dtc could not compile it" in res.stderr
+
+
+def test_config_and_board_as_dtb_or_dts(ws):
+    cfg = ws.dtb("system.dtb", config(vm(0)), "-E", "no-name_properties")
+    board_dts = ws.path / "board.dts"
+    board_dts.write_text(subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(BOARD)],
+                                        capture_output=True, text=True, check=True).stdout)
+    res = ws.run(None, config=cfg, board=board_dts)
+    assert res.returncode == 0, res.stderr
+
+
+def test_bad_board(ws):
+    bad = ws.path / "board.dtb"
+    bad.write_bytes(b"\xd0\x0d\xfe\xed" + b"\0" * 60)
+    res = ws.run(config(vm(0)), board=bad)
+    assert res.returncode == 1
+    assert res.stderr.startswith(f"ftvisor-mkimage: {bad}: not a valid device tree blob")
+
+
+def test_bad_hypervisor(ws):
+    ws.hyp.write_bytes(b"\0" * 4096)
+    res = ws.run(config(vm(0)))
+    assert res.returncode == 1
+    assert f"{ws.hyp}: not an arm64 Image" in res.stderr
+    ws.hyp.write_bytes(arm64_image(0x2345, image_size=0x2000))  # smaller than the file
+    res = ws.run(config(vm(0)))
+    assert "image_size 0x2000 must be a 4 KiB multiple covering the file" in res.stderr
+
+
+def test_hypervisor_already_bundled(ws):
+    assert ws.run(config(vm(0))).returncode == 0
+    shutil.copy(ws.out, ws.hyp)
+    res = ws.run(config(vm(0)))
+    assert res.returncode == 1
+    assert f"{ws.hyp}: already carries a bundle" in res.stderr
+
+
+def test_search_path_order(ws):
+    """Config directory first, then each -I directory in order; first match wins."""
+    inc1, inc2 = ws.path / "inc1", ws.path / "inc2"
+    for d, fill in ((inc1, 1), (inc2, 2)):
+        (d / "g").mkdir(parents=True)
+        (d / "g" / "x.bin").write_bytes(bytes([fill]) * 100)
+    res = ws.run(config(vm(0, kernel='"g/x.bin"')), extra=["-I", str(inc1), "-I", str(inc2)])
+    assert res.returncode == 0, res.stderr
+    assert kernel_of(ws.out.read_bytes(), 0) == bytes([1]) * 100
+    res = ws.run(config(vm(0, kernel='"g/x.bin"')), extra=["-I", str(inc2), "-I", str(inc1)])
+    assert kernel_of(ws.out.read_bytes(), 0) == bytes([2]) * 100
+    ws.file("g/x.bin", bytes([3]) * 100)
+    res = ws.run(config(vm(0, kernel='"g/x.bin"')), extra=["-I", str(inc1)])
+    assert kernel_of(ws.out.read_bytes(), 0) == bytes([3]) * 100
+
+
+def test_failure_keeps_old_output(ws):
+    assert ws.run(config(vm(0))).returncode == 0
+    before = ws.out.read_bytes()
+    res = ws.run(config(vm(0, kernel='"missing.bin"')))
+    assert res.returncode == 1
+    assert ws.out.read_bytes() == before
+    assert sorted(p.name for p in ws.path.iterdir()) == ["cfg", "ftvisor.bin", "out.bin"]
+
+
+# ---------------------------------------------------------------- good output, decoded
+
+def split(out):
+    """(hypervisor part, bundle) of an output file, using the original image_size."""
+    return out[:HYP_IMAGE_SIZE], out[HYP_IMAGE_SIZE:]
+
+
+def decode(bundle):
+    h = HDR.unpack_from(bundle, 0)
+    hdr = dict(zip(["magic", "version", "header_size", "total_size", "n_vms", "n_images",
+                    "vm_offset", "image_offset", "flags", "header_crc", "reserved"], h))
+    vms = []
+    for i in range(hdr["n_vms"]):
+        f = VM.unpack_from(bundle, hdr["vm_offset"] + i * VM.size)
+        vms.append({"name": f[0].rstrip(b"\0").decode(), "raw_name": f[0], "flags": f[1],
+                    "n_vcpus": f[2], "mpidr": list(f[3:11]), "mem_ipa": f[11],
+                    "mem_size": f[12], "kernel": f[13], "initrd": f[14], "dtb": f[15],
+                    "reserved0": f[16], "kernel_offset": f[17], "initrd_offset": f[18],
+                    "dtb_offset": f[19]})
+    imgs = [dict(zip(["offset", "size", "crc32", "kind"],
+                     IMG.unpack_from(bundle, hdr["image_offset"] + i * IMG.size)))
+            for i in range(hdr["n_images"])]
+    return hdr, vms, imgs
+
+
+def image_data(bundle, img):
+    return bundle[img["offset"]:img["offset"] + img["size"]]
+
+
+def kernel_of(out, vm_index):
+    _, bundle = split(out)
+    _, vms, imgs = decode(bundle)
+    return image_data(bundle, imgs[vms[vm_index]["kernel"]])
+
+
+def fdtget(path, node, prop, *opts):
+    return subprocess.run(["fdtget", *opts, str(path), node, prop], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+GOOD = config(
+    vm(0, name='"alpha"', cpus=False, cpu_indices="<2>", memory_size="<0x0 0x2000000>",
+       kernel='"images/k1.bin"', initrd='"images/initrd.img"',
+       bootargs='"console=ttyAMA0 x=1"', flags='"autostart", "introspection"',
+       console='"pl011"'),
+    vm(1, name='"beta"', cpus="<0x3 0x1>", memory_size="<0x0 0x4000000>",
+       memory_base="<0x1 0x0>", kernel='"raw.bin"', device_tree='"dt.dtb"',
+       bootargs='"from the config"', flags='"stop-on-unhandled"'),
+    root='console-mode = "tagged";')
+
+SUPPLIED_DTS = """/dts-v1/;
+/ { #address-cells = <2>; #size-cells = <2>; compatible = "mine";
+    foo { bar = <7>; };
+    chosen { bootargs = "old"; linux,initrd-start = <0x0 0x1000>; linux,initrd-end = <0x0 0x2000>; };
+};"""
+
+
+@pytest.fixture
+def good(ws):
+    k1 = ws.file("images/k1.bin", arm64_image(0x5000, text_offset=0x80000,
+                                              image_size=0x300000))
+    initrd = ws.file("images/initrd.img", bytes(range(256)) * 40 + b"end")
+    raw = ws.file("raw.bin", b"\xaa\x55" * 0x91A)
+    dt = ws.dtb("dt.dtb", SUPPLIED_DTS)
+    res = ws.run(GOOD)
+    assert res.returncode == 0, res.stderr
+    out = ws.out.read_bytes()
+    return ws, res, out, {"k1": k1.read_bytes(), "initrd": initrd.read_bytes(),
+                          "raw": raw.read_bytes(), "dt": dt.read_bytes()}
+
+
+def test_good_hypervisor_part(good):
+    ws, _, out, _ = good
+    hyp, bundle = split(out)
+    # unchanged except image_size, which now covers the bundle; zero padding to image_size
+    assert hyp[:16] == ws.hyp_bytes[:16]
+    assert struct.unpack_from("<Q", out, 16)[0] == len(out)
+    assert hyp[24:len(ws.hyp_bytes)] == ws.hyp_bytes[24:]
+    assert hyp[len(ws.hyp_bytes):] == bytes(HYP_IMAGE_SIZE - len(ws.hyp_bytes))
+    assert len(bundle) % 4096 == 0
+    assert os.stat(ws.out).st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+def current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_good_header(good):
+    _, _, out, _ = good
+    _, bundle = split(out)
+    hdr, vms, imgs = decode(bundle)
+    assert hdr["magic"] == b"FTVBNDL1"
+    assert hdr["version"] == 1 and hdr["header_size"] == 64
+    assert hdr["total_size"] == len(bundle)
+    assert (hdr["n_vms"], hdr["n_images"]) == (2, 5)
+    assert hdr["vm_offset"] == 64 and hdr["image_offset"] == 64 + 2 * 160
+    assert hdr["flags"] == 1  # tagged console
+    assert hdr["reserved"] == bytes(16)
+    first = imgs[0]["offset"]
+    covered = bytearray(bundle[:first])
+    covered[44:48] = bytes(4)
+    assert hdr["header_crc"] == zlib.crc32(covered)
+
+
+def test_good_vms(good):
+    _, _, out, _ = good
+    _, vms, _ = decode(split(out)[1])
+    a, b = vms
+    assert a["raw_name"] == b"alpha".ljust(32, b"\0")
+    assert a["flags"] == 0b011 and b["flags"] == 0b100
+    assert a["n_vcpus"] == 1 and a["mpidr"] == [2] + [0] * 7  # cpu-indices <2>
+    assert b["n_vcpus"] == 2 and b["mpidr"] == [3, 1] + [0] * 6
+    assert (a["mem_ipa"], a["mem_size"]) == (0x40000000, 32 * MIB)
+    assert (b["mem_ipa"], b["mem_size"]) == (0x100000000, 64 * MIB)
+    assert (a["kernel"], a["initrd"], a["dtb"]) == (0, 1, 2)
+    assert (b["kernel"], b["initrd"], b["dtb"]) == (3, NO_IMAGE, 4)
+    assert a["reserved0"] == b["reserved0"] == 0
+    # 2 MiB + text_offset; initrd on the 2 MiB boundary after text_offset + image_size
+    assert a["kernel_offset"] == 0x280000
+    assert a["initrd_offset"] == 0x600000
+    assert a["dtb_offset"] == 0
+    assert (b["kernel_offset"], b["initrd_offset"], b["dtb_offset"]) == (0x200000, 0, 0)
+
+
+def test_good_images(good):
+    _, _, out, files = good
+    bundle = split(out)[1]
+    hdr, _, imgs = decode(bundle)
+    assert [i["kind"] for i in imgs] == [1, 2, 3, 1, 3]
+    end = hdr["image_offset"] + 5 * IMG.size
+    for img in imgs:
+        assert img["offset"] % 4096 == 0 and img["offset"] >= end and img["size"] > 0
+        end = img["offset"] + img["size"]
+        assert img["crc32"] == zlib.crc32(image_data(bundle, img))
+    assert end <= hdr["total_size"] < end + 4096
+    assert image_data(bundle, imgs[0]) == files["k1"]
+    assert image_data(bundle, imgs[1]) == files["initrd"]
+    assert image_data(bundle, imgs[3]) == files["raw"]
+
+
+def test_good_generated_dtb(good, tmp_path):
+    _, _, out, files = good
+    bundle = split(out)[1]
+    _, _, imgs = decode(bundle)
+    dtb = tmp_path / "alpha.dtb"
+    dtb.write_bytes(image_data(bundle, imgs[2]))
+    assert fdtget(dtb, "/", "#address-cells") == "2"
+    assert fdtget(dtb, "/", "#size-cells") == "2"
+    assert fdtget(dtb, "/", "compatible") == "ftvisor,vm"
+    assert fdtget(dtb, "/", "model") == "ftvisor VM alpha"
+    assert fdtget(dtb, "/memory@40000000", "device_type") == "memory"
+    assert fdtget(dtb, "/memory@40000000", "reg", "-tx") == "0 40000000 0 2000000"
+    assert fdtget(dtb, "/cpus", "#address-cells") == "1"
+    assert fdtget(dtb, "/cpus", "#size-cells") == "0"
+    assert fdtget(dtb, "/cpus/cpu@0", "device_type") == "cpu"
+    assert fdtget(dtb, "/cpus/cpu@0", "compatible") == "arm,armv8"
+    assert fdtget(dtb, "/cpus/cpu@0", "reg") == "0"
+    assert fdtget(dtb, "/cpus/cpu@0", "enable-method") == "psci"
+    assert fdtget(dtb, "/psci", "compatible") == "arm,psci-1.0 arm,psci-0.2"
+    assert fdtget(dtb, "/psci", "method") == "hvc"
+    assert fdtget(dtb, "/timer", "compatible") == "arm,armv8-timer"
+    assert fdtget(dtb, "/timer", "interrupts", "-tx") == \
+        "1 d 108 1 e 108 1 b 108 1 a 108"  # level-low, CPU mask for 1 vCPU
+    assert fdtget(dtb, "/timer", "always-on") == ""
+    assert fdtget(dtb, "/apb-pclk", "compatible") == "fixed-clock"
+    assert fdtget(dtb, "/apb-pclk", "#clock-cells") == "0"
+    assert fdtget(dtb, "/apb-pclk", "clock-frequency") == "24000000"
+    phandle = fdtget(dtb, "/apb-pclk", "phandle")
+    assert fdtget(dtb, "/pl011@9000000", "compatible") == "arm,pl011 arm,primecell"
+    assert fdtget(dtb, "/pl011@9000000", "reg", "-tx") == "0 9000000 0 1000"
+    assert fdtget(dtb, "/pl011@9000000", "clocks") == f"{phandle} {phandle}"
+    assert fdtget(dtb, "/pl011@9000000", "clock-names") == "uartclk apb_pclk"
+    assert fdtget(dtb, "/test@a000000", "compatible") == "ftvisor,test-mmio"
+    assert fdtget(dtb, "/test@a000000", "reg", "-tx") == "0 a000000 0 1000"
+    assert fdtget(dtb, "/chosen", "stdout-path") == "/pl011@9000000"
+    assert fdtget(dtb, "/chosen", "bootargs") == "console=ttyAMA0 x=1"
+    assert fdtget(dtb, "/chosen", "ftvisor,name") == "alpha"
+    start = 0x40000000 + 0x600000
+    assert fdtget(dtb, "/chosen", "linux,initrd-start", "-tx") == f"0 {start:x}"
+    assert fdtget(dtb, "/chosen", "linux,initrd-end", "-tx") == \
+        f"0 {start + len(files['initrd']):x}"
+    # nothing else: no GIC yet, no other nodes
+    nodes = fdtget_list(dtb, "/")
+    assert nodes == ["memory@40000000", "cpus", "psci", "timer", "apb-pclk", "pl011@9000000",
+                     "test@a000000", "chosen"]
+
+
+def fdtget_list(path, node):
+    return subprocess.run(["fdtget", "-l", str(path), node], capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
+def test_good_generated_dtb_smp(ws, tmp_path):
+    res = ws.run(config(vm(0, cpus="<0x3 0x0 0x2>", memory_base="<0x2 0x0>")))
+    assert res.returncode == 0, res.stderr
+    bundle = split(ws.out.read_bytes())[1]
+    _, vms, imgs = decode(bundle)
+    dtb = tmp_path / "smp.dtb"
+    dtb.write_bytes(image_data(bundle, imgs[vms[0]["dtb"]]))
+    assert fdtget_list(dtb, "/cpus") == ["cpu@0", "cpu@1", "cpu@2"]
+    assert fdtget(dtb, "/cpus/cpu@2", "reg") == "2"
+    assert fdtget(dtb, "/timer", "interrupts", "-tx") == "1 d 708 1 e 708 1 b 708 1 a 708"
+    assert fdtget(dtb, "/memory@200000000", "reg", "-tx") == "2 0 0 1000000"
+    for prop in ("bootargs", "linux,initrd-start", "linux,initrd-end"):
+        res = subprocess.run(["fdtget", str(dtb), "/chosen", prop], capture_output=True)
+        assert res.returncode != 0, prop
+
+
+def test_good_supplied_dtb(good, tmp_path):
+    _, _, out, _ = good
+    bundle = split(out)[1]
+    _, _, imgs = decode(bundle)
+    dtb = tmp_path / "beta.dtb"
+    dtb.write_bytes(image_data(bundle, imgs[4]))
+    assert fdtget(dtb, "/", "compatible") == "mine"
+    assert fdtget(dtb, "/foo", "bar") == "7"
+    assert fdtget(dtb, "/chosen", "bootargs") == "from the config"
+    assert fdtget(dtb, "/chosen", "ftvisor,name") == "beta"
+    # no initrd configured: the stale range is gone
+    for prop in ("linux,initrd-start", "linux,initrd-end"):
+        res = subprocess.run(["fdtget", str(dtb), "/chosen", prop], capture_output=True)
+        assert res.returncode != 0, prop
+
+
+def test_supplied_dtb_without_chosen_gets_one(ws, tmp_path):
+    ws.dtb("plain.dtb", "/dts-v1/; / { compatible = \"x\"; };")
+    ws.file("rd", b"r" * 100)
+    res = ws.run(config(vm(0, device_tree='"plain.dtb"', initrd='"rd"')))
+    assert res.returncode == 0, res.stderr
+    bundle = split(ws.out.read_bytes())[1]
+    _, vms, imgs = decode(bundle)
+    dtb = tmp_path / "p.dtb"
+    dtb.write_bytes(image_data(bundle, imgs[vms[0]["dtb"]]))
+    assert fdtget(dtb, "/chosen", "ftvisor,name") == "vm0"
+    start = 0x40000000 + vms[0]["initrd_offset"]
+    assert vms[0]["initrd_offset"] == 0x400000  # 2 MiB + the 6 KiB kernel, rounded up
+    assert fdtget(dtb, "/chosen", "linux,initrd-start", "-tx") == f"0 {start:x}"
+    assert fdtget(dtb, "/chosen", "linux,initrd-end", "-tx") == f"0 {start + 100:x}"
+    res = subprocess.run(["fdtget", str(dtb), "/chosen", "bootargs"], capture_output=True)
+    assert res.returncode != 0
+
+
+def test_plain_console_and_summary(ws):
+    res = ws.run(config(vm(0, flags='"autostart"'), vm(1), root='console-mode = "plain";'))
+    assert res.returncode == 0, res.stderr
+    hdr, _, _ = decode(split(ws.out.read_bytes())[1])
+    assert hdr["flags"] == 0
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith(f"{ws.out}: 2 VMs")
+    assert lines[1].split()[:5] == ["vm", "0", "vm0", "cpus", "0x0"]
+    assert lines[1].endswith("autostart")
+    assert lines[2].split()[:3] == ["vm", "1", "vm1"] and lines[2].endswith("-")
+    assert res.stderr == ""
+
+
+# ---------------------------------------------------------------- the shipped configs
+
+@pytest.mark.parametrize("name,expect", [
+    ("isolation", [("victim", [1], 64, 0x40000000, 0b001),
+                   ("attacker", [2], 32, 0x100000000, 0b011),
+                   ("smp", [3, 0], 32, 0x40000000, 0b001)]),
+    ("basics", [("hello", [0], 16, 0x40000000, 1), ("mmio", [1], 16, 0x40000000, 1),
+                ("sysoff", [2], 16, 0x40000000, 1), ("victim", [3], 64, 0x40000000, 1)]),
+    ("demo", [("hello", [1], 16, 0x40000000, 1), ("smp", [2, 3], 32, 0x40000000, 1),
+              ("mmio", [0], 16, 0x40000000, 1)]),
+])
+def test_shipped_configs(ws, name, expect, tmp_path):
+    """configs/qemu-virt/*.dts with stand-in guests at ../../build/guests/NAME.bin."""
+    tree = tmp_path / "tree"
+    (tree / "configs" / "qemu-virt").mkdir(parents=True)
+    (tree / "build" / "guests").mkdir(parents=True)
+    cfg = tree / "configs" / "qemu-virt" / f"{name}.dts"
+    shutil.copy(ROOT / "configs" / "qemu-virt" / f"{name}.dts", cfg)
+    for vm_name, *_ in expect:
+        (tree / "build" / "guests" / f"{vm_name}.bin").write_bytes(arm64_image(0x3000))
+    res = ws.run(None, config=cfg)
+    assert res.returncode == 0, res.stderr
+    bundle = split(ws.out.read_bytes())[1]
+    hdr, vms, imgs = decode(bundle)
+    assert hdr["flags"] == 1
+    got = [(v["name"], v["mpidr"][:v["n_vcpus"]], v["mem_size"] // MIB, v["mem_ipa"],
+            v["flags"]) for v in vms]
+    assert got == expect
+    if name == "basics":
+        dtb = tmp_path / "hello.dtb"
+        dtb.write_bytes(image_data(bundle, imgs[vms[0]["dtb"]]))
+        assert fdtget(dtb, "/chosen", "bootargs") == "hello from the config"

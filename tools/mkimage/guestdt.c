@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The guest's device tree: generated to describe exactly the VM of docs/guest-abi.md, or the
+ * config's own DTB with /chosen updated (bootargs, ftvisor,name, the initrd's place).
+ */
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mkimage.h"
+
+#define GEN_BUF_SIZE (64 * 1024)
+#define PATCH_ROOM 4096
+#define PHANDLE_APB_PCLK 1
+#define UART_IPA 0x09000000ULL
+#define TEST_IPA 0x0a000000ULL
+#define UART_CLOCK_HZ 24000000
+/* Timer PPIs: secure physical, non-secure physical, virtual, hypervisor physical. */
+static const uint32_t timer_ppis[] = { 13, 14, 11, 10 };
+#define GIC_PPI 1
+#define IRQ_TYPE_LEVEL_LOW 0x8
+
+static void check(const struct config *cfg, const struct vm_cfg *vm, int err, const char *what)
+{
+	if (err < 0)
+		cfg_die(cfg, vm, NULL, "device-tree: %s: %s", what, fdt_strerror(err));
+}
+
+/* A property whose value is 64-bit cells (reg, initrd addresses). */
+static int prop_u64s(void *fdt, const char *name, const uint64_t *v, int n)
+{
+	fdt64_t cells[4];
+
+	for (int i = 0; i < n; i++)
+		cells[i] = cpu_to_fdt64(v[i]);
+	return fdt_property(fdt, name, cells, n * (int)sizeof(cells[0]));
+}
+
+/* A NUL-separated string list literal: sizeof() includes the final NUL. */
+#define PROP_STRLIST(fdt, name, lit) fdt_property(fdt, name, lit, sizeof(lit))
+
+static int gen_cpus(void *fdt, const struct vm_cfg *vm)
+{
+	char node[16];
+	int err = 0;
+
+	err |= fdt_begin_node(fdt, "cpus");
+	err |= fdt_property_u32(fdt, "#address-cells", 1);
+	err |= fdt_property_u32(fdt, "#size-cells", 0);
+	for (uint32_t i = 0; i < vm->n_vcpus; i++) {
+		snprintf(node, sizeof(node), "cpu@%x", i);
+		err |= fdt_begin_node(fdt, node);
+		err |= fdt_property_string(fdt, "device_type", "cpu");
+		err |= fdt_property_string(fdt, "compatible", "arm,armv8");
+		err |= fdt_property_u32(fdt, "reg", i);
+		err |= fdt_property_string(fdt, "enable-method", "psci");
+		err |= fdt_end_node(fdt);
+	}
+	err |= fdt_end_node(fdt);
+	return err;
+}
+
+static int gen_timer(void *fdt, const struct vm_cfg *vm)
+{
+	/* GICv2-style CPU mask in bits 15:8 as QEMU writes it; GICv3 ignores it. */
+	uint32_t flags = IRQ_TYPE_LEVEL_LOW | ((1u << vm->n_vcpus) - 1) << 8;
+	fdt32_t irqs[3 * ARRAY_SIZE(timer_ppis)];
+	int err = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(timer_ppis); i++) {
+		irqs[3 * i] = cpu_to_fdt32(GIC_PPI);
+		irqs[3 * i + 1] = cpu_to_fdt32(timer_ppis[i]);
+		irqs[3 * i + 2] = cpu_to_fdt32(flags);
+	}
+	err |= fdt_begin_node(fdt, "timer");
+	err |= fdt_property_string(fdt, "compatible", "arm,armv8-timer");
+	err |= fdt_property(fdt, "interrupts", irqs, sizeof(irqs));
+	err |= fdt_property(fdt, "always-on", NULL, 0);
+	err |= fdt_end_node(fdt);
+	return err;
+}
+
+static int gen_devices(void *fdt)
+{
+	const uint64_t uart_reg[] = { UART_IPA, 0x1000 }, test_reg[] = { TEST_IPA, 0x1000 };
+	const fdt32_t clocks[] = { cpu_to_fdt32(PHANDLE_APB_PCLK), cpu_to_fdt32(PHANDLE_APB_PCLK) };
+	char node[32];
+	int err = 0;
+
+	err |= fdt_begin_node(fdt, "apb-pclk");
+	err |= fdt_property_string(fdt, "compatible", "fixed-clock");
+	err |= fdt_property_u32(fdt, "#clock-cells", 0);
+	err |= fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ);
+	err |= fdt_property_u32(fdt, "phandle", PHANDLE_APB_PCLK);
+	err |= fdt_end_node(fdt);
+
+	snprintf(node, sizeof(node), "pl011@%llx", (unsigned long long)UART_IPA);
+	err |= fdt_begin_node(fdt, node);
+	err |= PROP_STRLIST(fdt, "compatible", "arm,pl011\0arm,primecell");
+	err |= prop_u64s(fdt, "reg", uart_reg, 2);
+	err |= fdt_property(fdt, "clocks", clocks, sizeof(clocks));
+	err |= PROP_STRLIST(fdt, "clock-names", "uartclk\0apb_pclk");
+	err |= fdt_end_node(fdt);
+
+	snprintf(node, sizeof(node), "test@%llx", (unsigned long long)TEST_IPA);
+	err |= fdt_begin_node(fdt, node);
+	err |= fdt_property_string(fdt, "compatible", "ftvisor,test-mmio");
+	err |= prop_u64s(fdt, "reg", test_reg, 2);
+	err |= fdt_end_node(fdt);
+	return err;
+}
+
+static int gen_chosen(void *fdt, const struct vm_cfg *vm)
+{
+	char path[32];
+	uint64_t v;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/pl011@%llx", (unsigned long long)UART_IPA);
+	err |= fdt_begin_node(fdt, "chosen");
+	err |= fdt_property_string(fdt, "stdout-path", path);
+	if (vm->bootargs)
+		err |= fdt_property_string(fdt, "bootargs", vm->bootargs);
+	err |= fdt_property_string(fdt, "ftvisor,name", vm->name);
+	if (vm->initrd.size) {
+		v = vm->mem_ipa + vm->initrd_offset;
+		err |= prop_u64s(fdt, "linux,initrd-start", &v, 1);
+		v += vm->initrd.size;
+		err |= prop_u64s(fdt, "linux,initrd-end", &v, 1);
+	}
+	err |= fdt_end_node(fdt);
+	return err;
+}
+
+static void generate(const struct config *cfg, struct vm_cfg *vm)
+{
+	const uint64_t mem_reg[] = { vm->mem_ipa, vm->mem_size };
+	void *fdt = xcalloc(1, GEN_BUF_SIZE);
+	char node[32], model[64];
+	int err = 0;
+
+	/* libfdt's sequential writer returns 0 or a negative error; OR-ing keeps "some error". */
+	err |= fdt_create(fdt, GEN_BUF_SIZE);
+	err |= fdt_finish_reservemap(fdt);
+	err |= fdt_begin_node(fdt, "");
+	err |= fdt_property_u32(fdt, "#address-cells", 2);
+	err |= fdt_property_u32(fdt, "#size-cells", 2);
+	err |= fdt_property_string(fdt, "compatible", "ftvisor,vm");
+	snprintf(model, sizeof(model), "ftvisor VM %s", vm->name);
+	err |= fdt_property_string(fdt, "model", model);
+
+	snprintf(node, sizeof(node), "memory@%llx", (unsigned long long)vm->mem_ipa);
+	err |= fdt_begin_node(fdt, node);
+	err |= fdt_property_string(fdt, "device_type", "memory");
+	err |= prop_u64s(fdt, "reg", mem_reg, 2);
+	err |= fdt_end_node(fdt);
+
+	err |= gen_cpus(fdt, vm);
+	err |= fdt_begin_node(fdt, "psci");
+	err |= PROP_STRLIST(fdt, "compatible", "arm,psci-1.0\0arm,psci-0.2");
+	err |= fdt_property_string(fdt, "method", "hvc");
+	err |= fdt_end_node(fdt);
+	err |= gen_timer(fdt, vm);
+	err |= gen_devices(fdt);
+	err |= gen_chosen(fdt, vm);
+	err |= fdt_end_node(fdt);
+	err |= fdt_finish(fdt);
+	if (err)
+		cfg_die(cfg, vm, NULL, "device-tree: generating it failed");
+	vm->dtb.data = fdt;
+	vm->dtb.size = fdt_totalsize(fdt);
+	vm->dtb.path = NULL;
+}
+
+static void patch(const struct config *cfg, struct vm_cfg *vm)
+{
+	size_t room = vm->dtb.size + PATCH_ROOM + (vm->bootargs ? strlen(vm->bootargs) : 0);
+	void *fdt = xcalloc(1, room);
+	uint64_t start, end;
+	int err, chosen;
+
+	if (vm->dtb.size > INT32_MAX || room > INT32_MAX)
+		err = -FDT_ERR_TRUNCATED;
+	else
+		err = fdt_check_full(vm->dtb.data, vm->dtb.size);
+	if (err)
+		cfg_die(cfg, vm, NULL, "device-tree: '%s' is not a valid DTB (%s)", vm->dtb.path,
+			fdt_strerror(err));
+	check(cfg, vm, fdt_open_into(vm->dtb.data, fdt, (int)room), "copying it");
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen == -FDT_ERR_NOTFOUND)
+		chosen = fdt_add_subnode(fdt, 0, "chosen");
+	check(cfg, vm, chosen, "/chosen");
+	if (vm->bootargs)
+		check(cfg, vm, fdt_setprop_string(fdt, chosen, "bootargs", vm->bootargs),
+		      "setting bootargs");
+	check(cfg, vm, fdt_setprop_string(fdt, chosen, "ftvisor,name", vm->name),
+	      "setting ftvisor,name");
+	if (vm->initrd.size) {
+		start = vm->mem_ipa + vm->initrd_offset;
+		end = start + vm->initrd.size;
+		check(cfg, vm, fdt_setprop_u64(fdt, chosen, "linux,initrd-start", start),
+		      "setting linux,initrd-start");
+		check(cfg, vm, fdt_setprop_u64(fdt, chosen, "linux,initrd-end", end),
+		      "setting linux,initrd-end");
+	} else {
+		/* A stale range from the supplied tree would point the guest at garbage. */
+		fdt_delprop(fdt, chosen, "linux,initrd-start");
+		fdt_delprop(fdt, chosen, "linux,initrd-end");
+	}
+	check(cfg, vm, fdt_pack(fdt), "packing it");
+	free(vm->dtb.data);
+	vm->dtb.data = fdt;
+	vm->dtb.size = fdt_totalsize(fdt);
+}
+
+void guest_dt_make(const struct config *cfg, struct vm_cfg *vm)
+{
+	if (vm->dtb.data)
+		patch(cfg, vm);
+	else
+		generate(cfg, vm);
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ftvisor-mkimage --hypervisor build/ftvisor.bin --config CONFIG --board BOARD [-I DIR]...
+ *                 -o OUT.bin
+ * Checks the system configuration against the board, loads the guest images, generates the
+ * guest device trees and writes ftvisor.bin with the boot bundle behind it. Any problem is
+ * one line on stderr naming the config node, and exit status 1; usage errors exit with 2.
+ */
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/compiler.h"
+#include "mkimage.h"
+#include "platform/board.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " TOOL " --hypervisor FTVISOR.bin --config CONFIG.{dts,dtb}\n"
+		"                       --board BOARD.{dts,dtb} [-I DIR]... -o OUT.bin\n"
+		"Packs ftvisor.bin, the VMs of CONFIG (checked against the board's device tree)\n"
+		"and their images into one bootable file. Image paths in CONFIG are relative to\n"
+		"its directory, then to each -I DIR. See docs/config.md.\n");
+}
+
+static void vm_summary(const struct vm_cfg *vm, uint32_t id)
+{
+	static const char *const flag_names[] = { "autostart", "introspection",
+						  "stop-on-unhandled" };
+	char cpus[128], flags[64];
+	size_t used = 0;
+
+	cpus[0] = flags[0] = '\0';
+	for (uint32_t i = 0; i < vm->n_vcpus; i++)
+		used += (size_t)snprintf(cpus + used, sizeof(cpus) - used, "%s0x%llx",
+					 i ? "," : "", (unsigned long long)vm->mpidr[i]);
+	used = 0;
+	for (uint32_t i = 0; i < ARRAY_SIZE(flag_names); i++)
+		if (vm->flags & (1u << i))
+			used += (size_t)snprintf(flags + used, sizeof(flags) - used, "%s%s",
+						 used ? "," : "", flag_names[i]);
+	printf("  vm %u %-12s cpus %-14s RAM %5llu MiB at 0x%llx  kernel %zu B%s  dtb %zu B (%s)  %s\n",
+	       id, vm->name, cpus, (unsigned long long)(vm->mem_size / MIB),
+	       (unsigned long long)vm->mem_ipa, vm->kernel.size,
+	       vm->initrd.size ? "  initrd" : "", vm->dtb.size,
+	       vm->dtb_rel ? "supplied" : "generated", flags[0] ? flags : "-");
+	if (vm->initrd.size)
+		printf("    initrd %zu B at RAM offset 0x%llx\n", vm->initrd.size,
+		       (unsigned long long)vm->initrd_offset);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "hypervisor", required_argument, NULL, 'H' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "board", required_argument, NULL, 'b' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "include", required_argument, NULL, 'I' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static struct config cfg;
+	static struct platform plat;
+	const char *hyp_path = NULL, *board_path = NULL, *out_path = NULL;
+	struct file_buf board, config;
+	struct hyp_image hyp;
+	uint64_t bundle_size, footprint;
+	uint8_t *bundle;
+	char err[160];
+	int c;
+
+	cfg.incdirs = xcalloc((size_t)argc, sizeof(*cfg.incdirs));
+	while ((c = getopt_long(argc, argv, "H:c:b:o:I:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H': hyp_path = optarg; break;
+		case 'c': cfg.src = optarg; break;
+		case 'b': board_path = optarg; break;
+		case 'o': out_path = optarg; break;
+		case 'I': cfg.incdirs[cfg.n_incdirs++] = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || !hyp_path || !cfg.src || !board_path || !out_path) {
+		usage(stderr);
+		return 2;
+	}
+	cfg.src_dir = xstrdup(cfg.src);
+	cfg.src_dir = dirname(cfg.src_dir);
+
+	hyp_load(hyp_path, &hyp);
+	load_tree(board_path, board_path, &board);
+	if (platform_discover(board.data, board.size, &plat, err, sizeof(err)))
+		die("%s: %s", board_path, err);
+	load_tree(cfg.src, cfg.src, &config);
+	config_parse(&cfg, config.data, &plat);
+	images_load(&cfg);
+	bundle = bundle_make(&cfg, &bundle_size);
+	/* ftvisor occupies its image and the bundle behind it, in 2 MiB blocks, plus headroom. */
+	footprint = ALIGN_UP(hyp.image_size + bundle_size, BUNDLE_MEM_ALIGN) + HYP_HEADROOM;
+	config_check_memory(&cfg, &plat, footprint);
+	output_write(out_path, &hyp, bundle, bundle_size);
+
+	printf("%s: %u VM%s, bundle %llu KiB, %llu bytes in all (board %s, %llu MiB for VMs)\n",
+	       out_path, cfg.n_vms, cfg.n_vms == 1 ? "" : "s",
+	       (unsigned long long)(bundle_size >> 10),
+	       (unsigned long long)(hyp.image_size + bundle_size),
+	       plat.board ? plat.board->name : "?",
+	       (unsigned long long)((board_usable_memory(&plat) - footprint) / MIB));
+	for (uint32_t i = 0; i < cfg.n_vms; i++)
+		vm_summary(&cfg.vms[i], i);
+	return 0;
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The output file: ftvisor.bin padded to its Image header's image_size, then the bundle
+ * (core/bundle.h), with image_size raised to cover the bundle so loaders keep clear of it.
+ * The bundle is checked with the hypervisor's own bundle_validate() before it is written.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/compiler.h"
+#include "lib/crc32.h"
+#include "mkimage.h"
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the bundle structs are written as they are in memory: little-endian hosts only"
+#endif
+
+#define ULL(x) ((unsigned long long)(x))
+
+/* A bundle header at a 4 KiB boundary means HYP is already an ftvisor-mkimage output. */
+static bool has_bundle(const struct file_buf *f)
+{
+	for (size_t off = BUNDLE_ALIGN; off + 16 <= f->size; off += BUNDLE_ALIGN)
+		if (!memcmp(f->data + off, BUNDLE_MAGIC, 8) &&
+		    get_le32(f->data + off + 8) == BUNDLE_VERSION &&
+		    get_le32(f->data + off + 12) == sizeof(struct bundle_header))
+			return true;
+	return false;
+}
+
+void hyp_load(const char *path, struct hyp_image *hyp)
+{
+	struct file_buf *f = &hyp->file;
+
+	if (read_file(path, f))
+		die("%s: cannot read it: %s", path, strerror(errno));
+	if (f->size < IMAGE_HDR_SIZE || memcmp(f->data + IMAGE_MAGIC_OFFSET, IMAGE_MAGIC, 4))
+		die("%s: not an arm64 Image (no \"ARM\\x64\" magic at byte %d)", path,
+		    IMAGE_MAGIC_OFFSET);
+	hyp->image_size = get_le64(f->data + IMAGE_SIZE_FIELD);
+	if (!hyp->image_size || hyp->image_size % BUNDLE_ALIGN || hyp->image_size < f->size ||
+	    hyp->image_size > (1ULL << 32))
+		die("%s: Image header image_size 0x%llx must be a 4 KiB multiple covering the file (%zu bytes)",
+		    path, ULL(hyp->image_size), f->size);
+	if (has_bundle(f))
+		die("%s: already carries a bundle (give the plain ftvisor.bin)", path);
+}
+
+struct layout {
+	uint32_t n_images;
+	uint64_t first_image;
+	uint64_t total;
+};
+
+static void add_image(uint8_t *b, struct bundle_image *table, uint32_t *idx, uint64_t *data,
+		      const struct file_buf *f, uint32_t kind)
+{
+	struct bundle_image *im = &table[*idx];
+
+	im->offset = *data;
+	im->size = f->size;
+	im->kind = kind;
+	im->crc32 = crc32_update(0, f->data, f->size);
+	memcpy(b + *data, f->data, f->size);
+	*data = ALIGN_UP(*data + f->size, (uint64_t)BUNDLE_ALIGN);
+	(*idx)++;
+}
+
+static struct layout plan(const struct config *cfg)
+{
+	struct layout l = { 0 };
+	uint64_t data;
+
+	for (uint32_t i = 0; i < cfg->n_vms; i++)
+		l.n_images += cfg->vms[i].initrd.size ? 3 : 2;
+	data = sizeof(struct bundle_header) + cfg->n_vms * sizeof(struct bundle_vm) +
+	       l.n_images * sizeof(struct bundle_image);
+	data = ALIGN_UP(data, (uint64_t)BUNDLE_ALIGN);
+	l.first_image = data;
+	for (uint32_t i = 0; i < cfg->n_vms; i++) {
+		const struct vm_cfg *vm = &cfg->vms[i];
+
+		data += ALIGN_UP((uint64_t)vm->kernel.size, (uint64_t)BUNDLE_ALIGN);
+		data += ALIGN_UP((uint64_t)vm->initrd.size, (uint64_t)BUNDLE_ALIGN);
+		data += ALIGN_UP((uint64_t)vm->dtb.size, (uint64_t)BUNDLE_ALIGN);
+	}
+	l.total = data;
+	return l;
+}
+
+uint8_t *bundle_make(const struct config *cfg, uint64_t *size)
+{
+	struct layout l = plan(cfg);
+	struct bundle_header h = { .version = BUNDLE_VERSION };
+	struct bundle_image table[BUNDLE_MAX_IMAGES] = { 0 };
+	uint64_t data = l.first_image;
+	uint32_t idx = 0;
+	char err[256];
+	uint8_t *b;
+
+	b = xcalloc(1, l.total);
+	memcpy(h.magic, BUNDLE_MAGIC, sizeof(h.magic));
+	h.header_size = sizeof(h);
+	h.total_size = l.total;
+	h.n_vms = cfg->n_vms;
+	h.n_images = l.n_images;
+	h.vm_offset = sizeof(h);
+	h.image_offset = sizeof(h) + cfg->n_vms * sizeof(struct bundle_vm);
+	h.flags = cfg->bundle_flags;
+
+	for (uint32_t i = 0; i < cfg->n_vms; i++) {
+		const struct vm_cfg *v = &cfg->vms[i];
+		struct bundle_vm vm = { 0 };
+
+		memcpy(vm.name, v->name, sizeof(vm.name));
+		vm.flags = v->flags;
+		vm.n_vcpus = v->n_vcpus;
+		memcpy(vm.vcpu_mpidr, v->mpidr, sizeof(vm.vcpu_mpidr));
+		vm.mem_ipa = v->mem_ipa;
+		vm.mem_size = v->mem_size;
+		vm.kernel = idx;
+		add_image(b, table, &idx, &data, &v->kernel, IMAGE_KERNEL);
+		vm.initrd = BUNDLE_NO_IMAGE;
+		if (v->initrd.size) {
+			vm.initrd = idx;
+			add_image(b, table, &idx, &data, &v->initrd, IMAGE_INITRD);
+			vm.initrd_offset = v->initrd_offset;
+		}
+		vm.dtb = idx;
+		add_image(b, table, &idx, &data, &v->dtb, IMAGE_DTB);
+		vm.kernel_offset = v->kernel_offset;
+		vm.dtb_offset = v->dtb_offset;
+		memcpy(b + h.vm_offset + i * sizeof(vm), &vm, sizeof(vm));
+	}
+	memcpy(b + h.image_offset, table, l.n_images * sizeof(table[0]));
+	memcpy(b, &h, sizeof(h));
+	/* header_crc is still 0 in b, as the CRC definition wants it. */
+	h.header_crc = crc32_update(0, b, l.first_image);
+	memcpy(b, &h, sizeof(h));
+
+	if (bundle_validate(b, l.total, err, sizeof(err)))
+		die("internal error: the bundle fails validation: %s", err);
+	*size = l.total;
+	return b;
+}
+
+void output_write(const char *path, const struct hyp_image *hyp, const uint8_t *bundle,
+		  uint64_t bundle_size)
+{
+	size_t total = hyp->image_size + bundle_size, tlen = strlen(path) + 16;
+	char *tmp = xmalloc(tlen);
+	uint8_t *out = xcalloc(1, total);
+	size_t done = 0;
+	mode_t mask;
+	ssize_t n;
+	int fd;
+
+	memcpy(out, hyp->file.data, hyp->file.size);
+	memcpy(out + hyp->image_size, bundle, bundle_size);
+	/* Loaders reserve image_size bytes from the image's start: make that cover the bundle. */
+	put_le64(out + IMAGE_SIZE_FIELD, total);
+
+	snprintf(tmp, tlen, "%s.tmp-XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		die("%s: cannot create a temporary file next to it: %s", path, strerror(errno));
+	remove_at_exit(tmp); /* a no-op once renamed */
+	while (done < total) {
+		n = write(fd, out + done, total - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("%s: write: %s", tmp, strerror(errno));
+		done += (size_t)n;
+	}
+	mask = umask(0);
+	umask(mask);
+	/* mkstemp made it 0600: give it what a plain create would have. */
+	if (fchmod(fd, 0666 & ~mask) || fsync(fd) || close(fd))
+		die("%s: %s", tmp, strerror(errno));
+	if (rename(tmp, path))
+		die("%s: rename from %s: %s", path, tmp, strerror(errno));
+	free(out);
+	free(tmp);
+}
