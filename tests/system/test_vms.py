@@ -82,3 +82,18 @@ def test_basics_mmio_sysoff(qemu):
     assert out.index("stopped: powered off") < out.rindex("[victim] victim: round")
     assert not re.search(r"vm '(hello|mmio|victim)' stopped", out)
     assert "FAIL" not in out
+
+
+def test_stop_on_unhandled(qemu):
+    """With stop-on-unhandled, a VM touching nothing is stopped with a logged reason (no abort
+    injected), and the other VM goes on."""
+    q = qemu(smp=4, mem="2G", image=bundle("unhandled"))
+    m = q.wait_for(r"ftvisor: vm 'attacker' stopped: (read|write|instruction fetch) at IPA "
+                   r"(0x[0-9a-f]+) maps to nothing \(pc 0x[0-9a-f]+\)", TIMEOUT)
+    assert int(m.group(2), 16) == 0  # its first probe, of address 0
+    wait_victim_round(q, 44)
+    out = q.output()
+    assert "[attacker] PASS attack-control-own-ram" in out
+    assert "[attacker] PASS attack-read" not in out  # stopped before it could report one
+    assert "[attacker] DONE" not in out
+    assert "FAIL" not in out
