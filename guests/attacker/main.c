@@ -195,7 +195,10 @@ void main(void *dtb)
 	       info.nr_vcpus, ram_base, end);
 
 	add_target("zero", 0, true);
-	add_target("host-gic", 0x08000000, false);
+	/* Its own virtual GIC is at 0x08000000 (GICD, 64 KiB) and 0x080a0000 (one GICR frame
+	 * pair per vCPU): the gap between them and the frames past its last vCPU are nothing. */
+	add_target("gic-gap", 0x08010000, false);
+	add_target("gicr-beyond", 0x080a0000 + 0x20000 * info.nr_vcpus, false);
 	add_target("uart-next", UART_IPA + PAGE, false);
 	add_target("testdev-next", TESTDEV_IPA + PAGE, false);
 	add_target("ram-end", end, false);

@@ -21,6 +21,8 @@ void arch_send_sgi(uint64_t mpidr, unsigned int sgi);
 /* Interrupt controller: acknowledge (1020-1023: none/spurious) and complete. */
 static inline uint32_t arch_irq_ack(void) { return gicv3_ack(); }
 static inline void arch_irq_eoi(uint32_t intid) { gicv3_eoi(intid); }
+/* Priority drop only: the interrupt stays active (EOImode 1). */
+static inline void arch_irq_priority_drop(uint32_t intid) { gicv3_priority_drop(intid); }
 
 /* Program this CPU's EL2 physical timer to fire at counter value cval (0 disables). */
 void arch_timer_set(uint64_t cval);

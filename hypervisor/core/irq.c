@@ -4,12 +4,12 @@
 #include "core/console.h"
 #include "core/pcpu.h"
 
-static irq_handler_t private_handlers[IRQ_MAX_PRIVATE];
+static irq_handler_t handlers[IRQ_MAX];
 
-void irq_set_private_handler(uint32_t intid, irq_handler_t fn)
+void irq_set_handler(uint32_t intid, irq_handler_t fn)
 {
-	if (intid < IRQ_MAX_PRIVATE)
-		private_handlers[intid] = fn;
+	if (intid < IRQ_MAX)
+		handlers[intid] = fn;
 }
 
 void irq_handle(void)
@@ -21,11 +21,12 @@ void irq_handle(void)
 		if (intid >= 1020 && intid <= 1023)
 			return; /* nothing (more) pending */
 		this_cpu()->irqs++;
-		fn = intid < IRQ_MAX_PRIVATE ? private_handlers[intid] : NULL;
-		if (fn)
-			fn(intid);
-		else
+		fn = intid < IRQ_MAX ? handlers[intid] : NULL;
+		if (!fn)
 			printk("ftvisor: CPU %u: unexpected interrupt %u\n", this_cpu_id(), intid);
-		arch_irq_eoi(intid);
+		if (!fn || fn(intid))
+			arch_irq_eoi(intid);
+		else
+			arch_irq_priority_drop(intid);
 	}
 }

@@ -12,12 +12,14 @@ enum {
 	SGI_PONG = 2,	/* self-test */
 };
 
-#define IRQ_MAX_PRIVATE 32
+#define IRQ_MAX 1020
 
-typedef void (*irq_handler_t)(uint32_t intid);
+/* Returns false to leave the interrupt active: its deactivation is then up to a guest
+ * (list register HW bit) or to later code. */
+typedef bool (*irq_handler_t)(uint32_t intid);
 
-/* Set the handler of an SGI or PPI (the same on every CPU). Boot CPU, before SMP. */
-void irq_set_private_handler(uint32_t intid, irq_handler_t fn);
+/* Set the handler of an interrupt (SGIs and PPIs: the same on every CPU). Boot CPU. */
+void irq_set_handler(uint32_t intid, irq_handler_t fn);
 
 /* Called from the IRQ exception vector: handles every pending interrupt. */
 void irq_handle(void);

@@ -7,6 +7,7 @@
 #include "arch/arm64/gicv3.h"
 #include "arch/arm64/psci.h"
 #include "core/console.h"
+#include "core/console_input.h"
 #include "core/frame.h"
 #include "core/irq.h"
 #include "core/pcpu.h"
@@ -167,6 +168,7 @@ void __noreturn hyp_main(const struct boot_info *bi)
 
 	if (bi->layout.bundle_size) {
 		vms_create_from_bundle((const void *)bi->layout.bundle_base, bi->layout.bundle_size);
+		console_input_init(plat);
 		printk("ftvisor: ready (%s; %u VMs). QEMU: Ctrl-A X quits.\n",
 		       failures ? "SELF-TEST FAILURES" : "self-tests passed", nr_vms);
 	} else {

@@ -16,7 +16,7 @@
 static uint32_t timer_intid;
 
 /* A ping carries no data: the bit set in the target's ping_from names the sender. */
-static void on_ping(uint32_t intid)
+static bool on_ping(uint32_t intid)
 {
 	struct pcpu *me = this_cpu();
 	uint64_t from = __atomic_exchange_n(&me->ping_from, 0, __ATOMIC_ACQUIRE);
@@ -28,19 +28,21 @@ static void on_ping(uint32_t intid)
 		__atomic_fetch_or(&pcpus[i].pong_pending, BIT(me->id), __ATOMIC_RELEASE);
 		arch_send_sgi(pcpus[i].mpidr, SGI_PONG);
 	}
+	return true;
 }
 
 /* Only an interrupt moves a pong to pong_seen, so the waiter proves delivery. */
-static void on_pong(uint32_t intid)
+static bool on_pong(uint32_t intid)
 {
 	struct pcpu *me = this_cpu();
 
 	(void)intid;
 	__atomic_fetch_or(&me->pong_seen,
 			  __atomic_exchange_n(&me->pong_pending, 0, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
+	return true;
 }
 
-static void on_timer(uint32_t intid)
+static bool on_timer(uint32_t intid)
 {
 	struct pcpu *me = this_cpu();
 	uint64_t now = arch_counter(), late = now - me->timer_deadline;
@@ -48,24 +50,26 @@ static void on_timer(uint32_t intid)
 	(void)intid;
 	arch_timer_set(0); /* level-sensitive: silence it until re-armed */
 	if (now < me->timer_deadline)
-		return; /* early: not counted, so the test fails on missing ticks */
+		return true; /* early: not counted, so the test fails on missing ticks */
 	if (late > me->timer_max_late)
 		me->timer_max_late = late;
 	__atomic_store_n(&me->timer_ticks, me->timer_ticks + 1, __ATOMIC_RELEASE);
+	return true;
 }
 
-static void on_wake(uint32_t intid)
+static bool on_wake(uint32_t intid)
 {
 	(void)intid; /* the idle loop looks for work after any interrupt */
+	return true;
 }
 
 void selftest_init(uint32_t intid)
 {
 	timer_intid = intid;
-	irq_set_private_handler(SGI_WAKE, on_wake);
-	irq_set_private_handler(SGI_PING, on_ping);
-	irq_set_private_handler(SGI_PONG, on_pong);
-	irq_set_private_handler(intid, on_timer);
+	irq_set_handler(SGI_WAKE, on_wake);
+	irq_set_handler(SGI_PING, on_ping);
+	irq_set_handler(SGI_PONG, on_pong);
+	irq_set_handler(intid, on_timer);
 }
 
 static bool usable(uint32_t cpu)

@@ -5,6 +5,7 @@
  * A guest fault ends that guest (or is reflected into it), never the hypervisor.
  */
 #include "arch/arm64/layout.h"
+#include "arch/arm64/gicv3.h"
 #include "arch/arm64/mmio_decode.h"
 #include "arch/arm64/vcpu_context.h"
 #include "core/console.h"
@@ -26,6 +27,43 @@
 #define ISS_DFSC(esr) ((uint32_t)(esr) & 0x3f)
 #define DFSC_SEA 0x10
 #define ISS_WNR (1u << 6)
+
+/* The physical virtual-timer PPI fired: it belongs to the vCPU loaded here. It stays
+ * active until the guest deactivates the virtual one (list register HW bit). */
+static bool on_vtimer(uint32_t intid)
+{
+	struct vcpu *v = this_cpu()->vcpu;
+
+	if (!v || !__atomic_load_n(&v->running, __ATOMIC_ACQUIRE))
+		return true;
+	vgic_inject_hw(v, intid);
+	return false;
+}
+
+/* List registers drained or a level interrupt was EOI'd: the run loop refills on exit. */
+static bool on_maintenance(uint32_t intid)
+{
+	(void)intid;
+	return true;
+}
+
+/* The PPIs that belong to guests: the EL1 virtual timer and the GIC maintenance interrupt
+ * (from the device tree; the architecture's recommended numbers otherwise). */
+static uint32_t vtimer_intid(void)
+{
+	return hyp_platform->timer.intid_virt ? hyp_platform->timer.intid_virt : 27;
+}
+
+static uint32_t maintenance_intid(void)
+{
+	return hyp_platform->gic.maintenance_intid ? hyp_platform->gic.maintenance_intid : 25;
+}
+
+void vcpu_irqs_init(void)
+{
+	irq_set_handler(vtimer_intid(), on_vtimer);
+	irq_set_handler(maintenance_intid(), on_maintenance);
+}
 
 void vcpu_kick(struct vcpu *v)
 {
@@ -130,6 +168,39 @@ static void handle_data_abort(struct vcpu *v, const struct trap_syndrome *t)
 	r->pc += 4;
 }
 
+/* ISS of a trapped MSR/MRS (Arm ARM D17.2.37): Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10,
+ * Rt 9:5, CRm 4:1, Direction 0 (1 = read). */
+#define SYSREG_ISS(op0, op1, crn, crm, op2) \
+	((op0) << 20 | (op2) << 17 | (op1) << 14 | (crn) << 10 | (crm) << 1)
+#define SYSREG_MASK SYSREG_ISS(3, 7, 15, 15, 7)
+#define ISS_ICC_SGI1R SYSREG_ISS(3, 0, 12, 11, 5)
+#define ISS_ICC_ASGI1R SYSREG_ISS(3, 0, 12, 11, 6)
+#define ISS_ICC_SGI0R SYSREG_ISS(3, 0, 12, 11, 7)
+
+static void handle_sysreg(struct vcpu *v, uint64_t esr)
+{
+	uint32_t iss = (uint32_t)ESR_ISS(esr), rt = (iss >> 5) & 0x1f;
+	bool read = iss & 1;
+	uint64_t val = rt == 31 ? 0 : v->ctx.regs.x[rt];
+
+	switch (iss & SYSREG_MASK) {
+	case ISS_ICC_SGI1R:
+	case ISS_ICC_ASGI1R:
+		if (!read)
+			vgic_sgi(v, val);
+		break;
+	case ISS_ICC_SGI0R:
+		break; /* group 0 does not exist for guests */
+	default:
+		/* Implementation-defined, auxiliary and set/way registers: undefined for guests. */
+		vcpu_inject_sync(&v->ctx.regs, 0x00, 0, 0);
+		return;
+	}
+	if (read && rt != 31)
+		v->ctx.regs.x[rt] = 0;
+	v->ctx.regs.pc += 4;
+}
+
 static void handle_sync(struct vcpu *v)
 {
 	struct trap_syndrome t;
@@ -142,9 +213,11 @@ static void handle_sync(struct vcpu *v)
 	switch (ec) {
 	case EC_WFX:
 		v->ctx.regs.pc += 4;
-		/* WFI: sleep until an interrupt is pending (masked, it still ends WFI); nothing
-		 * is injected into guests yet, so WFE just returns. */
-		if (!(t.esr & 1) && !__atomic_load_n(&v->stop_request, __ATOMIC_ACQUIRE))
+		/* WFI: sleep until an interrupt is pending for the vCPU: a virtual one already,
+		 * or a physical one (its timer, a kick from another vCPU, console input); even
+		 * masked at EL2 a pending interrupt ends WFI. WFE just returns. */
+		if (!(t.esr & 1) && !__atomic_load_n(&v->stop_request, __ATOMIC_ACQUIRE) &&
+		    !vgic_pending(v))
 			arch_wait_for_interrupt();
 		break;
 	case EC_HVC64:
@@ -161,8 +234,7 @@ static void handle_sync(struct vcpu *v)
 		unhandled_abort(v, true, trap_fault_ipa(&t), false, t.far);
 		break;
 	case EC_SYSREG:
-		/* Implementation-defined, auxiliary and set/way registers: undefined for guests. */
-		vcpu_inject_sync(&v->ctx.regs, 0x00, 0, 0);
+		handle_sysreg(v, t.esr);
 		break;
 	default: {
 		char why[80];
@@ -184,10 +256,19 @@ void vcpu_run(struct vcpu *v)
 	this_cpu()->guest_regs = NULL;
 	vcpu_context_load(&v->ctx);
 	vcpu_hw_enter(vm_stage2_vtcr(), vm->vttbr, vm->cntvoff);
+	vgic_load(v);
+	/* The virtual timer's and the maintenance interrupt reach EL2 while a vCPU is here. */
+	gicv3_enable_private(this_cpu()->gicr_base, vtimer_intid());
+	gicv3_enable_private(this_cpu()->gicr_base, maintenance_intid());
 
 	while (!__atomic_load_n(&v->stop_request, __ATOMIC_ACQUIRE) &&
 	       __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON) {
-		switch (guest_enter(&v->ctx.regs)) {
+		uint64_t exit;
+
+		vgic_flush(v);
+		exit = guest_enter(&v->ctx.regs);
+		vgic_fold(v);
+		switch (exit) {
 		case EXIT_SYNC:
 			handle_sync(v);
 			break;
@@ -200,7 +281,10 @@ void vcpu_run(struct vcpu *v)
 		}
 	}
 
+	vgic_put(v);
 	vcpu_context_save(&v->ctx);
+	write_sysreg(cntv_ctl_el0, 0); /* no timer interrupts for a vCPU that is not here */
+	gicv3_deactivate(vtimer_intid());
 	vcpu_hw_exit();
 	__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->running, false, __ATOMIC_RELEASE);

@@ -177,7 +177,7 @@ static bool vm_create(struct vm *vm, uint32_t id, const struct bundle_vm *c, boo
 	stage2_flush_vmid(vm->vttbr);
 
 	vconsole_init(&vm->console, vm->name, tagged);
-	if (!vuart_pl011_attach(&vm->mmio, &vm->uart, &vm->console) ||
+	if (!vgic_init(vm) || !vuart_pl011_attach(&vm->mmio, &vm->uart, &vm->console, vm) ||
 	    !testdev_attach(&vm->mmio, &vm->testdev))
 		return fail(vm, "device set-up failed");
 
@@ -203,6 +203,7 @@ void vms_create_from_bundle(const void *b, uint64_t size)
 		return;
 	}
 	bundle = b;
+	vcpu_irqs_init();
 	stage2_geometry(parange_to_bits(parange), &s2geo);
 	vtcr = stage2_vtcr(&s2geo, parange);
 	printk("vms: %u in the boot bundle; stage 2: %u-bit IPA, %u-level walk from level %u\n",
@@ -290,6 +291,7 @@ void vm_vcpu_left(struct vm *vm)
 		__atomic_store_n(&vm->vcpus[i].stop_request, false, __ATOMIC_RELEASE);
 	vuart_pl011_reset(&vm->uart);
 	testdev_reset(&vm->testdev);
+	vgic_reset(vm);
 	load_images(vm);
 	vm->state = VM_STOPPED;
 	vm_start(vm);

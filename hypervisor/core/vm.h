@@ -10,6 +10,7 @@
 #include "core/testdev.h"
 #include "core/vuart_pl011.h"
 #include "core/vconsole.h"
+#include "core/vgic.h"
 #include "lib/spinlock.h"
 
 #define MAX_VMS BUNDLE_MAX_VMS
@@ -27,6 +28,7 @@ struct vcpu {
 	bool running;			/* in its run loop on its pCPU */
 	bool stop_request;		/* leave the run loop at the next exit */
 	struct vcpu_context ctx;
+	struct vgic_cpu vgic;
 	uint64_t exits, exits_by_class[64];
 };
 
@@ -51,6 +53,7 @@ struct vm {
 	struct vcpu vcpus[MAX_VCPUS];
 
 	struct mmio_bus mmio;
+	struct vgic vgic;
 	struct vconsole console;
 	struct vuart_pl011 uart;
 	struct testdev testdev;
@@ -76,6 +79,8 @@ void vm_vcpu_left(struct vm *vm);
 int64_t vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context);
 /* The run loop: enter the guest until the vCPU is switched off or stopped. */
 void vcpu_run(struct vcpu *v);
+/* Interrupt handlers the vCPUs need (boot CPU, before any VM runs). */
+void vcpu_irqs_init(void);
 /* Make a running vCPU leave the guest soon (SGI to its CPU). */
 void vcpu_kick(struct vcpu *v);
 

@@ -56,3 +56,9 @@ int pl011_getc(uint64_t base)
 		return -1;
 	return (int)(mmio_read32(base + UARTDR) & 0xff);
 }
+
+void pl011_enable_rx_irq(uint64_t base)
+{
+	mmio_write32(base + UARTICR, 0x7ff);
+	mmio_write32(base + UARTIMSC, (1u << 4) | (1u << 6)); /* RXIM | RTIM */
+}

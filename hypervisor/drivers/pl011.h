@@ -13,5 +13,7 @@ void pl011_init(uint64_t base, uint32_t clock_hz, uint32_t baud);
 void pl011_putc(uint64_t base, char c);
 /* A received byte, or -1 when none is waiting. */
 int pl011_getc(uint64_t base);
+/* Raise the UART's interrupt when bytes arrive (receive and receive-timeout). */
+void pl011_enable_rx_irq(uint64_t base);
 
 #endif

@@ -218,6 +218,28 @@ void gicv3_eoi(uint32_t intid)
 	isb();
 }
 
+void gicv3_priority_drop(uint32_t intid)
+{
+	write_sysreg_s(ICC_EOIR1_EL1, intid);
+	isb();
+}
+
+void gicv3_deactivate(uint32_t intid)
+{
+	write_sysreg_s(ICC_DIR_EL1, intid);
+	isb();
+}
+
+void gicv3_enable_spi(uint32_t intid, uint64_t mpidr)
+{
+	if (intid < 32 || intid >= 1020)
+		return;
+	mmio_write64(gicd + GICD_IROUTER + 8 * (intid - 32), mpidr);
+	mmio_write32(gicd + GICD_ICFGR + intid / 16 * 4,
+		     mmio_read32(gicd + GICD_ICFGR + intid / 16 * 4) & ~(3u << (intid % 16 * 2)));
+	mmio_write32(gicd + 0x0100 + intid / 32 * 4, 1u << (intid % 32)); /* GICD_ISENABLER */
+}
+
 void arch_send_sgi(uint64_t mpidr, unsigned int sgi)
 {
 	uint64_t aff0 = BITS(mpidr, 7, 0);

@@ -35,5 +35,9 @@ void gicv3_enable_private(uint64_t gicr_base, uint32_t intid);
 uint32_t gicv3_ack(void);
 /* Priority drop and deactivation (ICC_CTLR_EL1.EOImode = 1 splits them). */
 void gicv3_eoi(uint32_t intid);
+void gicv3_priority_drop(uint32_t intid);
+void gicv3_deactivate(uint32_t intid);
+/* Enable an SPI, routed to the CPU with this MPIDR. */
+void gicv3_enable_spi(uint32_t intid, uint64_t mpidr);
 
 #endif

@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "core/vgic.h"
+#include "arch/arm64/gic_vif.h"
+#include "core/pcpu.h"
+#include "core/vm.h"
+#include "lib/string.h"
+
+/* Distributor registers (IHI 0069 12.9) */
+#define GICD_CTLR 0x0000
+#define GICD_TYPER 0x0004
+#define GICD_IIDR 0x0008
+#define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
+#define GICD_ICENABLER 0x0180
+#define GICD_ISPENDR 0x0200
+#define GICD_ICPENDR 0x0280
+#define GICD_ISACTIVER 0x0300
+#define GICD_ICACTIVER 0x0380
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR 0x0c00
+#define GICD_IROUTER 0x6000
+#define GICD_PIDR2 0xffe8
+/* Redistributor: RD frame, SGI frame at +64 KiB (12.10, 12.11) */
+#define GICR_TYPER 0x0008
+#define GICR_WAKER 0x0014
+#define GICR_SGI 0x10000
+
+#define CTLR_ENABLE_G1 BIT(1)
+#define CTLR_ARE BIT(4)
+#define CTLR_DS BIT(6)
+#define IIDR_VALUE 0x0046543bu /* implementer 0x43b, product 'F' 'T' */
+#define PIDR2_GICV3 0x3b
+#define WAKER_SLEEP BIT(1)
+#define WAKER_ASLEEP BIT(2)
+
+static uint32_t nr_lrs;
+
+static struct vgic_irq *irq_of(struct vm *vm, struct vcpu *v, uint32_t intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return v ? &v->vgic.priv[intid] : NULL;
+	if (intid < VGIC_NR_IRQS)
+		return &vm->vgic.spi[intid - VGIC_NR_PRIVATE];
+	return NULL;
+}
+
+/* The vCPU an SPI goes to: IROUTER's Aff0 (our vCPU index), or vCPU 0 for IRM or no match. */
+static struct vcpu *spi_target(struct vm *vm, const struct vgic_irq *irq)
+{
+	uint64_t aff = irq->route & 0xff00ffffffULL;
+
+	if (!(irq->route & BIT(31)) && aff < vm->n_vcpus)
+		return &vm->vcpus[aff];
+	return &vm->vcpus[0];
+}
+
+static struct vcpu *owner(struct vm *vm, struct vcpu *v, uint32_t intid)
+{
+	return intid < VGIC_NR_PRIVATE ? v : spi_target(vm, irq_of(vm, NULL, intid));
+}
+
+static void kick(struct vcpu *v)
+{
+	/* A vCPU on another CPU leaves the guest (or WFI) and picks the change up. */
+	if (v && v->pcpu != this_cpu_id())
+		vcpu_kick(v);
+}
+
+static void irq_reset(struct vgic_irq *irq, uint32_t intid)
+{
+	memset(irq, 0, sizeof(*irq));
+	irq->lr = -1;
+	irq->edge = intid < 16; /* SGIs are edge; PPIs/SPIs reset to level */
+}
+
+void vgic_reset(struct vm *vm)
+{
+	spin_lock(&vm->vgic.lock);
+	vm->vgic.enabled = false;
+	for (uint32_t i = 0; i < VGIC_NR_SPIS; i++)
+		irq_reset(&vm->vgic.spi[i], i + VGIC_NR_PRIVATE);
+	for (uint32_t c = 0; c < vm->n_vcpus; c++) {
+		struct vgic_cpu *vc = &vm->vcpus[c].vgic;
+
+		for (uint32_t i = 0; i < VGIC_NR_PRIVATE; i++)
+			irq_reset(&vc->priv[i], i);
+		vc->priv[27].hw = true; /* the virtual timer: the physical PPI 27 of its CPU */
+		vc->sleep = true;
+		vc->lr_used = 0;
+		vc->vmcr = 0;
+		vc->ap1r0 = 0;
+	}
+	spin_unlock(&vm->vgic.lock);
+}
+
+/* ---- injection ---- */
+
+void vgic_inject(struct vm *vm, struct vcpu *target, uint32_t intid)
+{
+	struct vgic_irq *irq;
+	struct vcpu *to;
+
+	spin_lock(&vm->vgic.lock);
+	irq = irq_of(vm, target, intid);
+	if (!irq) {
+		spin_unlock(&vm->vgic.lock);
+		return;
+	}
+	irq->pending = true;
+	to = owner(vm, target, intid);
+	spin_unlock(&vm->vgic.lock);
+	kick(to);
+}
+
+void vgic_set_level(struct vm *vm, uint32_t intid, bool level)
+{
+	struct vgic_irq *irq;
+	struct vcpu *to = NULL;
+
+	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
+		return;
+	spin_lock(&vm->vgic.lock);
+	irq = irq_of(vm, NULL, intid);
+	if (irq->level != level) {
+		irq->level = level;
+		if (level && !irq->active)
+			irq->pending = true;
+		else if (!level && !irq->edge)
+			irq->pending = false;
+		to = spi_target(vm, irq);
+	}
+	spin_unlock(&vm->vgic.lock);
+	kick(to);
+}
+
+void vgic_inject_hw(struct vcpu *v, uint32_t intid)
+{
+	spin_lock(&v->vm->vgic.lock);
+	v->vgic.priv[intid].pending = true;
+	spin_unlock(&v->vm->vgic.lock);
+}
+
+void vgic_sgi(struct vcpu *v, uint64_t r)
+{
+	struct vm *vm = v->vm;
+	uint32_t intid = (uint32_t)BITS(r, 27, 24);
+	uint64_t targets = BITS(r, 15, 0), rs = BITS(r, 47, 44);
+
+	if (r & BIT(40)) { /* IRM: every vCPU but the sender */
+		for (uint32_t i = 0; i < vm->n_vcpus; i++)
+			if (i != v->index)
+				vgic_inject(vm, &vm->vcpus[i], intid);
+		return;
+	}
+	/* Our vCPUs have Aff3.Aff2.Aff1 = 0 and Aff0 = index: anything else names nobody. */
+	if (BITS(r, 23, 16) || BITS(r, 39, 32) || BITS(r, 55, 48))
+		return;
+	for (uint32_t bit = 0; bit < 16; bit++) {
+		uint64_t aff0 = rs * 16 + bit;
+
+		if ((targets & BIT(bit)) && aff0 < vm->n_vcpus)
+			vgic_inject(vm, &vm->vcpus[aff0], intid);
+	}
+}
+
+/* ---- list registers ---- */
+
+static bool deliverable(const struct vgic *d, const struct vgic_irq *irq)
+{
+	return irq->pending && irq->enabled && d->enabled && irq->lr < 0;
+}
+
+/* Candidate for the next free list register: highest priority (lowest value) first. */
+static struct vgic_irq *best(struct vm *vm, struct vcpu *v, uint32_t *intid_out)
+{
+	struct vgic_irq *pick = NULL;
+
+	for (uint32_t i = 0; i < VGIC_NR_IRQS; i++) {
+		struct vgic_irq *irq = irq_of(vm, v, i);
+
+		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != v)
+			continue;
+		if (deliverable(&vm->vgic, irq) && (!pick || irq->priority < pick->priority)) {
+			pick = irq;
+			*intid_out = i;
+		}
+	}
+	return pick;
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct vgic_cpu *vc = &v->vgic;
+	uint64_t hcr = ICH_HCR_EN;
+	uint32_t n = 0, intid;
+	struct vgic_irq *irq;
+
+	spin_lock(&vm->vgic.lock);
+	/* Active interrupts stay where they are (vgic_fold kept them); fill the rest. */
+	for (uint32_t i = 0; i < vc->lr_used; i++) {
+		irq = irq_of(vm, v, vc->lr_intid[i]);
+		if (irq->lr >= 0) {
+			vc->lr_intid[n] = vc->lr_intid[i];
+			irq->lr = (int8_t)n;
+			n++;
+		}
+	}
+	while (n < nr_lrs && (irq = best(vm, v, &intid))) {
+		irq->lr = (int8_t)n;
+		vc->lr_intid[n++] = (uint16_t)intid;
+	}
+	if (n == nr_lrs && best(vm, v, &intid))
+		hcr |= ICH_HCR_UIE; /* more waiting: come back when the LRs drain */
+	for (uint32_t i = 0; i < nr_lrs; i++) {
+		uint64_t lr = 0;
+
+		if (i < n) {
+			irq = irq_of(vm, v, vc->lr_intid[i]);
+			lr = ICH_LR_GROUP1 | ICH_LR_PRIORITY(irq->priority) | vc->lr_intid[i];
+			lr |= irq->pending ? ICH_LR_STATE_PENDING : 0;
+			lr |= irq->active ? ICH_LR_STATE_ACTIVE : 0;
+			if (irq->hw)
+				lr |= ICH_LR_HW | ICH_LR_PINTID(vc->lr_intid[i]);
+			else if (!irq->edge)
+				lr |= ICH_LR_EOI; /* resample the line when the guest is done */
+		}
+		ich_lr_write(i, lr);
+	}
+	vc->lr_used = n;
+	ich_hcr_write(hcr);
+	spin_unlock(&vm->vgic.lock);
+}
+
+void vgic_fold(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct vgic_cpu *vc = &v->vgic;
+
+	spin_lock(&vm->vgic.lock);
+	for (uint32_t i = 0; i < vc->lr_used; i++) {
+		uint64_t lr = ich_lr_read(i);
+		struct vgic_irq *irq = irq_of(vm, v, vc->lr_intid[i]);
+
+		irq->pending = lr & ICH_LR_STATE_PENDING;
+		irq->active = lr & ICH_LR_STATE_ACTIVE;
+		/* Done with it (EOI'd): a level line still high makes it pending again. */
+		if (!irq->pending && !irq->active && !irq->edge && irq->level && !irq->hw)
+			irq->pending = true;
+		irq->lr = irq->active ? (int8_t)i : -1;
+	}
+	spin_unlock(&vm->vgic.lock);
+}
+
+bool vgic_pending(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool any = false;
+
+	spin_lock(&vm->vgic.lock);
+	for (uint32_t i = 0; i < VGIC_NR_IRQS && !any; i++) {
+		struct vgic_irq *irq = irq_of(vm, v, i);
+
+		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != v)
+			continue;
+		any = irq->pending && irq->enabled && vm->vgic.enabled;
+	}
+	spin_unlock(&vm->vgic.lock);
+	return any;
+}
+
+void vgic_load(struct vcpu *v)
+{
+	ich_guest_sre_init();
+	ich_vmcr_write(v->vgic.vmcr);
+	ich_ap1r0_write(v->vgic.ap1r0);
+	v->vgic.lr_used = 0; /* vgic_put left every interrupt in software state */
+}
+
+void vgic_put(struct vcpu *v)
+{
+	struct vgic_cpu *vc = &v->vgic;
+
+	vgic_fold(v);
+	spin_lock(&v->vm->vgic.lock);
+	for (uint32_t i = 0; i < vc->lr_used; i++)
+		irq_of(v->vm, v, vc->lr_intid[i])->lr = -1;
+	vc->lr_used = 0;
+	spin_unlock(&v->vm->vgic.lock);
+	for (uint32_t i = 0; i < nr_lrs; i++)
+		ich_lr_write(i, 0);
+	ich_hcr_write(0);
+	vc->vmcr = ich_vmcr_read();
+	vc->ap1r0 = ich_ap1r0_read();
+}
+
+/* ---- register emulation ---- */
+
+/* Bit-per-interrupt registers: 'set' or 'clear' the field of 32 interrupts from first. */
+enum bitop { BIT_ENABLE, BIT_PENDING, BIT_ACTIVE };
+
+static bool *field(struct vgic_irq *irq, enum bitop op)
+{
+	return op == BIT_ENABLE ? &irq->enabled : op == BIT_PENDING ? &irq->pending : &irq->active;
+}
+
+static uint32_t bits_read(struct vm *vm, struct vcpu *v, uint32_t first, enum bitop op)
+{
+	uint32_t val = 0;
+
+	for (uint32_t i = 0; i < 32; i++) {
+		struct vgic_irq *irq = irq_of(vm, v, first + i);
+
+		if (irq && *field(irq, op))
+			val |= 1u << i;
+	}
+	return val;
+}
+
+static void bits_write(struct vm *vm, struct vcpu *v, uint32_t first, enum bitop op, bool set,
+		       uint32_t val)
+{
+	for (uint32_t i = 0; i < 32; i++) {
+		struct vgic_irq *irq = irq_of(vm, v, first + i);
+
+		if (!irq || !(val & (1u << i)))
+			continue;
+		*field(irq, op) = set;
+		/* A pending interrupt already in a list register: its LR is rewritten at the
+		 * next flush (fold keeps software state authoritative). */
+	}
+}
+
+/* IPRIORITYR/ICFGR/bit registers shared by GICD (first = 32..) and the SGI frame (first = 0). */
+static bool irq_regs_read(struct vm *vm, struct vcpu *v, uint64_t off, uint32_t size,
+			  uint32_t base_intid, uint64_t *val)
+{
+	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 0x400) {
+		uint32_t first = base_intid + (uint32_t)(off - GICD_IPRIORITYR);
+
+		*val = 0;
+		for (uint32_t i = 0; i < size; i++) {
+			struct vgic_irq *irq = irq_of(vm, v, first + i);
+
+			*val |= (uint64_t)(irq ? irq->priority : 0) << (8 * i);
+		}
+		return true;
+	}
+	if (off >= GICD_ICFGR && off < GICD_ICFGR + 0x100) {
+		uint32_t first = base_intid + (uint32_t)(off - GICD_ICFGR) * 4;
+
+		*val = 0;
+		for (uint32_t i = 0; i < 16; i++) {
+			struct vgic_irq *irq = irq_of(vm, v, first + i);
+
+			if (irq && irq->edge)
+				*val |= 2u << (2 * i);
+		}
+		return true;
+	}
+	if (off >= GICD_IGROUPR && off < GICD_IGROUPR + 0x80) {
+		*val = 0xffffffff; /* group 1 only */
+		return true;
+	}
+	if (off >= GICD_ISENABLER && off < GICD_ICACTIVER + 0x80) {
+		uint32_t reg = (uint32_t)(off - GICD_ISENABLER) / 0x80;
+		uint32_t first = base_intid + (uint32_t)((off - GICD_ISENABLER) % 0x80) * 8;
+
+		*val = bits_read(vm, v, first, (enum bitop)(reg / 2));
+		return true;
+	}
+	return false;
+}
+
+static bool irq_regs_write(struct vm *vm, struct vcpu *v, uint64_t off, uint32_t size,
+			   uint32_t base_intid, uint64_t val)
+{
+	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 0x400) {
+		uint32_t first = base_intid + (uint32_t)(off - GICD_IPRIORITYR);
+
+		for (uint32_t i = 0; i < size; i++) {
+			struct vgic_irq *irq = irq_of(vm, v, first + i);
+
+			if (irq)
+				irq->priority = (uint8_t)(val >> (8 * i)) & VGIC_PRIO_MASK;
+		}
+		return true;
+	}
+	if (off >= GICD_ICFGR && off < GICD_ICFGR + 0x100) {
+		uint32_t first = base_intid + (uint32_t)(off - GICD_ICFGR) * 4;
+
+		for (uint32_t i = 0; i < 16; i++) {
+			struct vgic_irq *irq = irq_of(vm, v, first + i);
+
+			if (irq && first + i >= 16 && !irq->hw) /* SGIs are always edge */
+				irq->edge = val & (2u << (2 * i));
+		}
+		return true;
+	}
+	if (off >= GICD_IGROUPR && off < GICD_IGROUPR + 0x80)
+		return true;
+	if (off >= GICD_ISENABLER && off < GICD_ICACTIVER + 0x80) {
+		uint32_t reg = (uint32_t)(off - GICD_ISENABLER) / 0x80;
+		uint32_t first = base_intid + (uint32_t)((off - GICD_ISENABLER) % 0x80) * 8;
+
+		bits_write(vm, v, first, (enum bitop)(reg / 2), !(reg & 1), (uint32_t)val);
+		return true;
+	}
+	return false;
+}
+
+static void kick_all(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->n_vcpus; i++)
+		kick(&vm->vcpus[i]);
+}
+
+static bool gicd_read(struct vcpu *v, void *dev, uint64_t off, uint32_t size, uint64_t *val)
+{
+	struct vm *vm = dev;
+
+	(void)v;
+	spin_lock(&vm->vgic.lock);
+	*val = 0;
+	if (off == GICD_CTLR)
+		*val = CTLR_DS | CTLR_ARE | (vm->vgic.enabled ? CTLR_ENABLE_G1 : 0);
+	else if (off == GICD_TYPER)
+		*val = (VGIC_NR_IRQS / 32 - 1) | (9u << 19); /* ITLinesNumber, IDbits = 10 bits */
+	else if (off == GICD_IIDR)
+		*val = IIDR_VALUE;
+	else if (off == GICD_PIDR2)
+		*val = PIDR2_GICV3;
+	else if (off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE && off < GICD_IROUTER + 8 * VGIC_NR_IRQS) {
+		struct vgic_irq *irq = irq_of(vm, NULL, (uint32_t)(off - GICD_IROUTER) / 8);
+
+		*val = off & 4 ? irq->route >> 32 : irq->route;
+	} else if (!irq_regs_read(vm, NULL, off, size, 0, val)) {
+		*val = 0; /* SGI/PPI words read as 0 here: they live in the redistributors */
+	}
+	spin_unlock(&vm->vgic.lock);
+	return true;
+}
+
+static bool gicd_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, uint64_t val)
+{
+	struct vm *vm = dev;
+
+	(void)v;
+	spin_lock(&vm->vgic.lock);
+	if (off == GICD_CTLR) {
+		vm->vgic.enabled = val & CTLR_ENABLE_G1;
+	} else if (off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE &&
+		   off < GICD_IROUTER + 8 * VGIC_NR_IRQS) {
+		struct vgic_irq *irq = irq_of(vm, NULL, (uint32_t)(off - GICD_IROUTER) / 8);
+
+		if (size == 8)
+			irq->route = val;
+		else if (off & 4)
+			irq->route = (irq->route & 0xffffffffULL) | val << 32;
+		else
+			irq->route = (irq->route & ~0xffffffffULL) | (val & 0xffffffffULL);
+	} else {
+		/* With no vCPU given, SGI/PPI fields are ignored: they are the redistributors'. */
+		irq_regs_write(vm, NULL, off, size, 0, val);
+	}
+	spin_unlock(&vm->vgic.lock);
+	kick_all(vm);
+	return true;
+}
+
+/* SGI frame registers that exist: the first word of each bit register, IPRIORITYR0-7,
+ * ICFGR0-1. (Higher words would name SPIs.) */
+static bool sgi_frame_reg(uint64_t o)
+{
+	return (o >= GICD_IGROUPR && o < GICD_ICACTIVER + 0x80 && (o & 0x7f) < 4) ||
+	       (o >= GICD_IPRIORITYR && o < GICD_IPRIORITYR + VGIC_NR_PRIVATE) ||
+	       (o >= GICD_ICFGR && o < GICD_ICFGR + 8);
+}
+
+static bool gicr_read(struct vcpu *v, void *dev, uint64_t off, uint32_t size, uint64_t *val)
+{
+	struct vm *vm = dev;
+	uint32_t idx = (uint32_t)(off / VGIC_GICR_STRIDE);
+	struct vcpu *t = &vm->vcpus[idx];
+
+	(void)v;
+	off %= VGIC_GICR_STRIDE;
+	spin_lock(&vm->vgic.lock);
+	*val = 0;
+	if (off == GICR_TYPER || off == GICR_TYPER + 4) {
+		/* Affinity = the vCPU's MPIDR (Aff0 = index), Processor_Number, Last. */
+		uint64_t typer = (uint64_t)idx << 32 | (uint64_t)idx << 8 |
+				 (idx == vm->n_vcpus - 1 ? BIT(4) : 0);
+
+		*val = off == GICR_TYPER ? (size == 8 ? typer : (uint32_t)typer) : typer >> 32;
+	} else if (off == GICD_IIDR) {
+		*val = IIDR_VALUE;
+	} else if (off == GICR_WAKER) {
+		*val = t->vgic.sleep ? WAKER_SLEEP | WAKER_ASLEEP : 0;
+	} else if (off == GICD_PIDR2) {
+		*val = PIDR2_GICV3;
+	} else if (off >= GICR_SGI) {
+		if (sgi_frame_reg(off - GICR_SGI))
+			irq_regs_read(vm, t, off - GICR_SGI, size, 0, val);
+	}
+	spin_unlock(&vm->vgic.lock);
+	return true;
+}
+
+static bool gicr_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, uint64_t val)
+{
+	struct vm *vm = dev;
+	uint32_t idx = (uint32_t)(off / VGIC_GICR_STRIDE);
+	struct vcpu *t = &vm->vcpus[idx];
+
+	(void)v;
+	off %= VGIC_GICR_STRIDE;
+	spin_lock(&vm->vgic.lock);
+	if (off == GICR_WAKER) {
+		t->vgic.sleep = val & WAKER_SLEEP;
+	} else if (off >= GICR_SGI) {
+		if (sgi_frame_reg(off - GICR_SGI))
+			irq_regs_write(vm, t, off - GICR_SGI, size, 0, val);
+	}
+	spin_unlock(&vm->vgic.lock);
+	kick(t);
+	return true;
+}
+
+bool vgic_init(struct vm *vm)
+{
+	struct mmio_region gicd = {
+		.ipa = VGIC_GICD_IPA, .size = VGIC_GICD_SIZE, .name = "gicd", .dev = vm,
+		.read = gicd_read, .write = gicd_write,
+	};
+	struct mmio_region gicr = {
+		.ipa = VGIC_GICR_IPA, .size = VGIC_GICR_STRIDE * vm->n_vcpus, .name = "gicr",
+		.dev = vm, .read = gicr_read, .write = gicr_write,
+	};
+
+	if (!nr_lrs)
+		nr_lrs = ich_nr_lrs();
+	spin_lock_init(&vm->vgic.lock);
+	vgic_reset(vm);
+	return mmio_add(&vm->mmio, &gicd) && mmio_add(&vm->mmio, &gicr);
+}
