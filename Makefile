@@ -72,7 +72,12 @@ $(QEMU_BOARD_DTB):
 	$(Q)qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,dumpdtb=$@ -cpu cortex-a72 \
 		-smp 4 -m 2G -nographic -nic none >/dev/null
 
-$(OUT)/ftvisor-%.bin: configs/qemu-virt/%.dts $(OUT)/ftvisor.bin $(QEMU_BOARD_DTB) guests $(MKIMAGE)
+# Debian's arm64 kernel and static busybox (cached in cache/, outside git), then the initramfs.
+linux-images:
+	$(Q)scripts/fetch-guest-images.sh
+	$(Q)$(MAKE) -s -C guests/linux
+
+$(OUT)/ftvisor-%.bin: configs/qemu-virt/%.dts $(OUT)/ftvisor.bin $(QEMU_BOARD_DTB) guests linux-images $(MKIMAGE)
 	@echo "  MKIMAGE $@"
 	$(Q)$(MKIMAGE) --hypervisor $(OUT)/ftvisor.bin --config $< --board $(QEMU_BOARD_DTB) -o $@
 
@@ -108,4 +113,4 @@ format:
 clean:
 	rm -rf $(OUT)
 
-.PHONY: all deps run unit fuzz tooltest systest test format clean guests tools bundles
+.PHONY: all deps run unit fuzz tooltest systest test format clean guests tools bundles linux-images

@@ -24,7 +24,7 @@ struct vconsole {
 
 void vconsole_init(struct vconsole *c, const char *name, bool tagged);
 void vconsole_putc(struct vconsole *c, char ch);
-/* Write out a partial line (e.g. when the VM stops). */
+/* Write out a partial line (when the VM stops or goes idle). */
 void vconsole_flush(struct vconsole *c);
 
 #endif

@@ -5,6 +5,7 @@
  * A guest fault ends that guest (or is reflected into it), never the hypervisor.
  */
 #include "arch/arm64/layout.h"
+#include "arch/arm64/gic_vif.h"
 #include "arch/arm64/gicv3.h"
 #include "arch/arm64/mmio_decode.h"
 #include "arch/arm64/vcpu_context.h"
@@ -40,10 +41,14 @@ static bool on_vtimer(uint32_t intid)
 	return false;
 }
 
-/* List registers drained or a level interrupt was EOI'd: the run loop refills on exit. */
+/* List registers drained or a level interrupt was EOI'd: the run loop refills them before
+ * the next entry. The interrupt is level and stays asserted until then, so switch the
+ * virtual CPU interface off (no maintenance interrupt without ICH_HCR_EL2.En, IHI 0069
+ * 6.4.3); vgic_flush turns it back on. */
 static bool on_maintenance(uint32_t intid)
 {
 	(void)intid;
+	ich_hcr_write(0);
 	return true;
 }
 
@@ -213,6 +218,9 @@ static void handle_sync(struct vcpu *v)
 	switch (ec) {
 	case EC_WFX:
 		v->ctx.regs.pc += 4;
+		/* An idle guest has said all it will for now: show a pending partial line such
+		 * as a shell prompt instead of holding it until its newline. */
+		vconsole_flush(&v->vm->console);
 		/* WFI: sleep until an interrupt is pending for the vCPU: a virtual one already,
 		 * or a physical one (its timer, a kick from another vCPU, console input); even
 		 * masked at EL2 a pending interrupt ends WFI. WFE just returns. */

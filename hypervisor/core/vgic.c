@@ -200,7 +200,7 @@ void vgic_flush(struct vcpu *v)
 	/* Active interrupts stay where they are (vgic_fold kept them); fill the rest. */
 	for (uint32_t i = 0; i < vc->lr_used; i++) {
 		irq = irq_of(vm, v, vc->lr_intid[i]);
-		if (irq->lr >= 0) {
+		if (irq->lr == (int8_t)i && irq->lr_vcpu == v->index) {
 			vc->lr_intid[n] = vc->lr_intid[i];
 			irq->lr = (int8_t)n;
 			n++;
@@ -208,6 +208,7 @@ void vgic_flush(struct vcpu *v)
 	}
 	while (n < nr_lrs && (irq = best(vm, v, &intid))) {
 		irq->lr = (int8_t)n;
+		irq->lr_vcpu = (uint8_t)v->index;
 		vc->lr_intid[n++] = (uint16_t)intid;
 	}
 	if (n == nr_lrs && best(vm, v, &intid))
@@ -242,6 +243,9 @@ void vgic_fold(struct vcpu *v)
 		uint64_t lr = ich_lr_read(i);
 		struct vgic_irq *irq = irq_of(vm, v, vc->lr_intid[i]);
 
+		/* Taken out of this LR by a register write meanwhile: the write wins. */
+		if (irq->lr != (int8_t)i || irq->lr_vcpu != v->index)
+			continue;
 		irq->pending = lr & ICH_LR_STATE_PENDING;
 		irq->active = lr & ICH_LR_STATE_ACTIVE;
 		/* Done with it (EOI'd): a level line still high makes it pending again. */
@@ -304,6 +308,14 @@ static bool *field(struct vgic_irq *irq, enum bitop op)
 	return op == BIT_ENABLE ? &irq->enabled : op == BIT_PENDING ? &irq->pending : &irq->active;
 }
 
+static void detach(struct vm *vm, struct vgic_irq *irq)
+{
+	struct vcpu *holder = &vm->vcpus[irq->lr_vcpu];
+
+	irq->lr = -1;
+	kick(holder);
+}
+
 static uint32_t bits_read(struct vm *vm, struct vcpu *v, uint32_t first, enum bitop op)
 {
 	uint32_t val = 0;
@@ -326,8 +338,10 @@ static void bits_write(struct vm *vm, struct vcpu *v, uint32_t first, enum bitop
 		if (!irq || !(val & (1u << i)))
 			continue;
 		*field(irq, op) = set;
-		/* A pending interrupt already in a list register: its LR is rewritten at the
-		 * next flush (fold keeps software state authoritative). */
+		/* Taken back from a list register (cleared, or disabled): the vCPU holding it
+		 * drops that LR at its next entry and ignores what the LR said meanwhile. */
+		if (!set && irq->lr >= 0)
+			detach(vm, irq);
 	}
 }
 
@@ -453,6 +467,8 @@ static bool gicd_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, u
 		   off < GICD_IROUTER + 8 * VGIC_NR_IRQS) {
 		struct vgic_irq *irq = irq_of(vm, NULL, (uint32_t)(off - GICD_IROUTER) / 8);
 
+		if (irq->lr >= 0)
+			detach(vm, irq); /* it may now belong to another vCPU */
 		if (size == 8)
 			irq->route = val;
 		else if (off & 4)

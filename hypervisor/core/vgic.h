@@ -30,7 +30,8 @@ struct vgic_irq {
 	bool enabled, pending, active;
 	bool level;		/* input line of a level-sensitive emulated device */
 	bool hw;		/* backed by the physical interrupt of the same INTID (timer) */
-	int8_t lr;		/* list register holding it on its vCPU, or -1 */
+	int8_t lr;		/* list register holding it, or -1 */
+	uint8_t lr_vcpu;	/* ... on this vCPU (an SPI may move between vCPUs) */
 	uint64_t route;		/* SPIs: IROUTER */
 };
 

@@ -97,3 +97,20 @@ def test_stop_on_unhandled(qemu):
     assert "[attacker] PASS attack-read" not in out  # stopped before it could report one
     assert "[attacker] DONE" not in out
     assert "FAIL" not in out
+
+
+def test_vgic_and_timer_from_inside(qemu):
+    """The vGIC/timer test guest, twice at once (configs/qemu-virt/vgic.dts): SGIs within a
+    VM, none across VMs, PPI/SPI enable/pending/active semantics, priority masking, the
+    virtual timer on every vCPU, wake-up from WFI, more pending interrupts than LRs."""
+    q = qemu(smp=4, mem="2G", image=bundle("vgic"))
+    for vm in ("vgic1", "vgic2"):
+        expect_done(q, vm, "vgic")
+    out = q.output()
+    for vm in ("vgic1", "vgic2"):
+        text = "\n".join(vm_lines(q, vm))
+        for name in ("sgi-self", "sgi-other", "sgi-foreign", "spi-enable-delivers",
+                     "spi-active", "spi-route-any", "priority-masking", "vtimer-cpu0",
+                     "vtimer-cpu1", "wfi-wakeup", "lr-exhaustion"):
+            assert re.search(rf"^PASS {name}\b", text, re.M), f"{vm}: no PASS {name}"
+    assert "FAIL" not in out

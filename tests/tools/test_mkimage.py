@@ -5,6 +5,7 @@ Run: /usr/bin/python3 -m pytest tests/tools. Needs gcc, libfdt-dev, dtc (fdtget)
 hypervisor: a fake ftvisor.bin with a valid arm64 Image header stands in for it.
 """
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -617,6 +618,8 @@ def test_good_generated_dtb(good, tmp_path):
     assert fdtget(dtb, "/", "#size-cells") == "2"
     assert fdtget(dtb, "/", "compatible") == "ftvisor,vm"
     assert fdtget(dtb, "/", "model") == "ftvisor VM alpha"
+    gic = fdtget(dtb, "/intc@8000000", "phandle")
+    assert fdtget(dtb, "/", "interrupt-parent") == gic != "0"
     assert fdtget(dtb, "/memory@40000000", "device_type") == "memory"
     assert fdtget(dtb, "/memory@40000000", "reg", "-tx") == "0 40000000 0 2000000"
     assert fdtget(dtb, "/cpus", "#address-cells") == "1"
@@ -627,9 +630,19 @@ def test_good_generated_dtb(good, tmp_path):
     assert fdtget(dtb, "/cpus/cpu@0", "enable-method") == "psci"
     assert fdtget(dtb, "/psci", "compatible") == "arm,psci-1.0 arm,psci-0.2"
     assert fdtget(dtb, "/psci", "method") == "hvc"
+    # the virtual GICv3: distributor, one redistributor region with one frame pair per vCPU
+    assert fdtget(dtb, "/intc@8000000", "compatible") == "arm,gic-v3"
+    assert fdtget(dtb, "/intc@8000000", "#interrupt-cells") == "3"
+    assert fdtget(dtb, "/intc@8000000", "interrupt-controller") == ""
+    assert fdtget(dtb, "/intc@8000000", "#address-cells") == "2"
+    assert fdtget(dtb, "/intc@8000000", "#size-cells") == "2"
+    assert fdtget(dtb, "/intc@8000000", "ranges") == ""
+    assert fdtget(dtb, "/intc@8000000", "reg", "-tx") == "0 8000000 0 10000 0 80a0000 0 20000"
+    assert fdtget(dtb, "/intc@8000000", "#redistributor-regions") == "1"
+    assert fdtget_list(dtb, "/intc@8000000") == []  # no ITS
     assert fdtget(dtb, "/timer", "compatible") == "arm,armv8-timer"
     assert fdtget(dtb, "/timer", "interrupts", "-tx") == \
-        "1 d 108 1 e 108 1 b 108 1 a 108"  # level-low, CPU mask for 1 vCPU
+        "1 d 4 1 e 4 1 b 4 1 a 4"  # PPIs, level-high, no CPU mask (GICv3)
     assert fdtget(dtb, "/timer", "always-on") == ""
     assert fdtget(dtb, "/apb-pclk", "compatible") == "fixed-clock"
     assert fdtget(dtb, "/apb-pclk", "#clock-cells") == "0"
@@ -637,6 +650,7 @@ def test_good_generated_dtb(good, tmp_path):
     phandle = fdtget(dtb, "/apb-pclk", "phandle")
     assert fdtget(dtb, "/pl011@9000000", "compatible") == "arm,pl011 arm,primecell"
     assert fdtget(dtb, "/pl011@9000000", "reg", "-tx") == "0 9000000 0 1000"
+    assert fdtget(dtb, "/pl011@9000000", "interrupts", "-tx") == "0 1 4"  # SPI 1, level-high
     assert fdtget(dtb, "/pl011@9000000", "clocks") == f"{phandle} {phandle}"
     assert fdtget(dtb, "/pl011@9000000", "clock-names") == "uartclk apb_pclk"
     assert fdtget(dtb, "/test@a000000", "compatible") == "ftvisor,test-mmio"
@@ -648,10 +662,14 @@ def test_good_generated_dtb(good, tmp_path):
     assert fdtget(dtb, "/chosen", "linux,initrd-start", "-tx") == f"0 {start:x}"
     assert fdtget(dtb, "/chosen", "linux,initrd-end", "-tx") == \
         f"0 {start + len(files['initrd']):x}"
-    # nothing else: no GIC yet, no other nodes
+    # nothing else
     nodes = fdtget_list(dtb, "/")
-    assert nodes == ["memory@40000000", "cpus", "psci", "timer", "apb-pclk", "pl011@9000000",
-                     "test@a000000", "chosen"]
+    assert nodes == ["memory@40000000", "cpus", "psci", "intc@8000000", "timer", "apb-pclk",
+                     "pl011@9000000", "test@a000000", "chosen"]
+    # and dtc finds nothing to warn about in it
+    res = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", "-o", "/dev/null", str(dtb)],
+                         capture_output=True, text=True)
+    assert res.returncode == 0 and res.stderr == "", res.stderr
 
 
 def fdtget_list(path, node):
@@ -668,11 +686,33 @@ def test_good_generated_dtb_smp(ws, tmp_path):
     dtb.write_bytes(image_data(bundle, imgs[vms[0]["dtb"]]))
     assert fdtget_list(dtb, "/cpus") == ["cpu@0", "cpu@1", "cpu@2"]
     assert fdtget(dtb, "/cpus/cpu@2", "reg") == "2"
-    assert fdtget(dtb, "/timer", "interrupts", "-tx") == "1 d 708 1 e 708 1 b 708 1 a 708"
+    assert fdtget(dtb, "/timer", "interrupts", "-tx") == "1 d 4 1 e 4 1 b 4 1 a 4"
+    # three redistributors, 128 KiB each
+    assert fdtget(dtb, "/intc@8000000", "reg", "-tx") == "0 8000000 0 10000 0 80a0000 0 60000"
     assert fdtget(dtb, "/memory@200000000", "reg", "-tx") == "2 0 0 1000000"
     for prop in ("bootargs", "linux,initrd-start", "linux,initrd-end"):
         res = subprocess.run(["fdtget", str(dtb), "/chosen", prop], capture_output=True)
         assert res.returncode != 0, prop
+
+
+def test_generated_dtb_matches_qemu(good, tmp_path):
+    """The interrupt wiring Linux sees is QEMU virt's own (its GICv3 tree, BOARD)."""
+    _, _, out, _ = good
+    bundle = split(out)[1]
+    _, _, imgs = decode(bundle)
+    dtb = tmp_path / "alpha.dtb"
+    dtb.write_bytes(image_data(bundle, imgs[2]))
+    for node, prop in [("/timer", "interrupts"), ("/pl011@9000000", "interrupts"),
+                       ("/intc@8000000", "compatible"), ("/intc@8000000", "#interrupt-cells"),
+                       ("/intc@8000000", "#address-cells"), ("/intc@8000000", "#size-cells"),
+                       ("/intc@8000000", "#redistributor-regions")]:
+        assert fdtget(dtb, node, prop, "-tx") == fdtget(BOARD, node, prop, "-tx"), (node, prop)
+    # the same GICD and GICR base; QEMU's redistributor region is sized for 123 CPUs
+    ours = fdtget(dtb, "/intc@8000000", "reg", "-tx").split()
+    assert ours[:7] == fdtget(BOARD, "/intc@8000000", "reg", "-tx").split()[:7]
+    # both trees route every interrupt to their GIC
+    for tree in (dtb, BOARD):
+        assert fdtget(tree, "/", "interrupt-parent") == fdtget(tree, "/intc@8000000", "phandle")
 
 
 def test_good_supplied_dtb(good, tmp_path):
@@ -682,6 +722,10 @@ def test_good_supplied_dtb(good, tmp_path):
     dtb = tmp_path / "beta.dtb"
     dtb.write_bytes(image_data(bundle, imgs[4]))
     assert fdtget(dtb, "/", "compatible") == "mine"
+    # a supplied tree gets no GIC, no interrupt-parent: only /chosen changes
+    assert fdtget_list(dtb, "/") == ["foo", "chosen"]
+    assert subprocess.run(["fdtget", str(dtb), "/", "interrupt-parent"],
+                          capture_output=True).returncode != 0
     assert fdtget(dtb, "/foo", "bar") == "7"
     assert fdtget(dtb, "/chosen", "bootargs") == "from the config"
     assert fdtget(dtb, "/chosen", "ftvisor,name") == "beta"
@@ -724,28 +768,47 @@ def test_plain_console_and_summary(ws):
 
 # ---------------------------------------------------------------- the shipped configs
 
-@pytest.mark.parametrize("name,expect", [
-    ("isolation", [("victim", [1], 64, 0x40000000, 0b001),
-                   ("attacker", [2], 32, 0x100000000, 0b011),
-                   ("smp", [3, 0], 32, 0x40000000, 0b001)]),
-    ("basics", [("hello", [0], 16, 0x40000000, 1), ("mmio", [1], 16, 0x40000000, 1),
-                ("sysoff", [2], 16, 0x40000000, 1), ("victim", [3], 64, 0x40000000, 1)]),
-    ("demo", [("hello", [1], 16, 0x40000000, 1), ("smp", [2, 3], 32, 0x40000000, 1),
-              ("mmio", [0], 16, 0x40000000, 1)]),
-])
-def test_shipped_configs(ws, name, expect, tmp_path):
-    """configs/qemu-virt/*.dts with stand-in guests at ../../build/guests/NAME.bin."""
+LINUX_BOOTARGS = "console=ttyAMA0 earlycon loglevel=6"
+
+
+# (name, physical CPUs, MiB, RAM IPA, flags) of each VM of the configs known here.
+SHIPPED = {
+    "isolation": [("victim", [1], 64, 0x40000000, 0b001),
+                  ("attacker", [2], 32, 0x100000000, 0b011),
+                  ("smp", [3, 0], 32, 0x40000000, 0b001)],
+    "basics": [("hello", [0], 16, 0x40000000, 1), ("mmio", [1], 16, 0x40000000, 1),
+               ("sysoff", [2], 16, 0x40000000, 1), ("victim", [3], 64, 0x40000000, 1)],
+    "unhandled": [("victim", [1], 32, 0x40000000, 0b001),
+                  ("attacker", [2], 32, 0x100000000, 0b111)],
+    "demo": [("linux1", [0, 1], 256, 0x40000000, 1), ("linux2", [2], 192, 0x40000000, 1),
+             ("bm", [3], 16, 0x40000000, 1)],
+    "linux": [("linux1", [0, 1], 256, 0x40000000, 1), ("linux2", [2], 192, 0x40000000, 1),
+              ("bm", [3], 16, 0x40000000, 1)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(
+    {p.stem for p in (ROOT / "configs" / "qemu-virt").glob("*.dts")} | set(SHIPPED)))
+def test_shipped_configs(ws, name, tmp_path):
+    """configs/qemu-virt/*.dts with stand-ins for the images they name (../../build/...,
+    ../../cache/...): every config in the directory builds; the known ones are decoded."""
+    expect = SHIPPED.get(name)
     tree = tmp_path / "tree"
     (tree / "configs" / "qemu-virt").mkdir(parents=True)
-    (tree / "build" / "guests").mkdir(parents=True)
     cfg = tree / "configs" / "qemu-virt" / f"{name}.dts"
-    shutil.copy(ROOT / "configs" / "qemu-virt" / f"{name}.dts", cfg)
-    for vm_name, *_ in expect:
-        (tree / "build" / "guests" / f"{vm_name}.bin").write_bytes(arm64_image(0x3000))
+    text = (ROOT / "configs" / "qemu-virt" / f"{name}.dts").read_text()
+    cfg.write_text(text)
+    for rel in set(re.findall(r'(?:kernel|initrd) = "(\.\./\.\./[^"]+)"', text)):
+        stand_in = (cfg.parent / rel).resolve()
+        stand_in.parent.mkdir(parents=True, exist_ok=True)
+        stand_in.write_bytes(arm64_image(0x3000))
     res = ws.run(None, config=cfg)
     assert res.returncode == 0, res.stderr
     bundle = split(ws.out.read_bytes())[1]
     hdr, vms, imgs = decode(bundle)
+    assert hdr["n_vms"] >= 1
+    if expect is None:
+        return
     assert hdr["flags"] == 1
     got = [(v["name"], v["mpidr"][:v["n_vcpus"]], v["mem_size"] // MIB, v["mem_ipa"],
             v["flags"]) for v in vms]
@@ -754,3 +817,12 @@ def test_shipped_configs(ws, name, expect, tmp_path):
         dtb = tmp_path / "hello.dtb"
         dtb.write_bytes(image_data(bundle, imgs[vms[0]["dtb"]]))
         assert fdtget(dtb, "/chosen", "bootargs") == "hello from the config"
+    if name in ("demo", "linux"):
+        for i, (vm_name, cpus, *_) in enumerate(expect[:2]):
+            dtb = tmp_path / f"{vm_name}.dtb"
+            dtb.write_bytes(image_data(bundle, imgs[vms[i]["dtb"]]))
+            assert fdtget(dtb, "/chosen", "ftvisor,name") == vm_name
+            assert fdtget(dtb, "/chosen", "bootargs") == LINUX_BOOTARGS
+            assert vms[i]["initrd"] != NO_IMAGE
+            assert fdtget_list(dtb, "/cpus") == [f"cpu@{c}" for c in range(len(cpus))]
+        assert vms[2]["initrd"] == NO_IMAGE

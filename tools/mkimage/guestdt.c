@@ -12,13 +12,22 @@
 #define GEN_BUF_SIZE (64 * 1024)
 #define PATCH_ROOM 4096
 #define PHANDLE_APB_PCLK 1
+#define PHANDLE_GIC 2
+/* The virtual GICv3 (docs/guest-abi.md): QEMU virt's addresses, one redistributor per vCPU. */
+#define GICD_IPA 0x08000000ULL
+#define GICD_SIZE 0x10000ULL
+#define GICR_IPA 0x080a0000ULL
+#define GICR_SIZE_PER_VCPU 0x20000ULL
 #define UART_IPA 0x09000000ULL
 #define TEST_IPA 0x0a000000ULL
 #define UART_CLOCK_HZ 24000000
+/* The interrupt specifier of the arm,gic-v3 binding: type, number, flags (no CPU mask). */
+#define GIC_SPI 0
+#define GIC_PPI 1
+#define IRQ_TYPE_LEVEL_HIGH 0x4
+#define UART_SPI 1	/* INTID 33 */
 /* Timer PPIs: secure physical, non-secure physical, virtual, hypervisor physical. */
 static const uint32_t timer_ppis[] = { 13, 14, 11, 10 };
-#define GIC_PPI 1
-#define IRQ_TYPE_LEVEL_LOW 0x8
 
 static void check(const struct config *cfg, const struct vm_cfg *vm, int err, const char *what)
 {
@@ -60,17 +69,38 @@ static int gen_cpus(void *fdt, const struct vm_cfg *vm)
 	return err;
 }
 
-static int gen_timer(void *fdt, const struct vm_cfg *vm)
+static int gen_gic(void *fdt, const struct vm_cfg *vm)
 {
-	/* GICv2-style CPU mask in bits 15:8 as QEMU writes it; GICv3 ignores it. */
-	uint32_t flags = IRQ_TYPE_LEVEL_LOW | ((1u << vm->n_vcpus) - 1) << 8;
+	const uint64_t reg[] = { GICD_IPA, GICD_SIZE, GICR_IPA, GICR_SIZE_PER_VCPU * vm->n_vcpus };
+	char node[32];
+	int err = 0;
+
+	/* No ITS and no maintenance interrupt: the VM has neither (docs/guest-abi.md). */
+	snprintf(node, sizeof(node), "intc@%llx", (unsigned long long)GICD_IPA);
+	err |= fdt_begin_node(fdt, node);
+	err |= fdt_property_string(fdt, "compatible", "arm,gic-v3");
+	err |= fdt_property_u32(fdt, "#interrupt-cells", 3);
+	err |= fdt_property(fdt, "interrupt-controller", NULL, 0);
+	err |= fdt_property_u32(fdt, "#address-cells", 2);
+	err |= fdt_property_u32(fdt, "#size-cells", 2);
+	err |= fdt_property(fdt, "ranges", NULL, 0);
+	err |= prop_u64s(fdt, "reg", reg, 4);
+	err |= fdt_property_u32(fdt, "#redistributor-regions", 1);
+	err |= fdt_property_u32(fdt, "phandle", PHANDLE_GIC);
+	err |= fdt_end_node(fdt);
+	return err;
+}
+
+static int gen_timer(void *fdt)
+{
+	/* Level-high as in QEMU's own GICv3 tree; GICv3 PPI specifiers carry no CPU mask. */
 	fdt32_t irqs[3 * ARRAY_SIZE(timer_ppis)];
 	int err = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(timer_ppis); i++) {
 		irqs[3 * i] = cpu_to_fdt32(GIC_PPI);
 		irqs[3 * i + 1] = cpu_to_fdt32(timer_ppis[i]);
-		irqs[3 * i + 2] = cpu_to_fdt32(flags);
+		irqs[3 * i + 2] = cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH);
 	}
 	err |= fdt_begin_node(fdt, "timer");
 	err |= fdt_property_string(fdt, "compatible", "arm,armv8-timer");
@@ -84,6 +114,8 @@ static int gen_devices(void *fdt)
 {
 	const uint64_t uart_reg[] = { UART_IPA, 0x1000 }, test_reg[] = { TEST_IPA, 0x1000 };
 	const fdt32_t clocks[] = { cpu_to_fdt32(PHANDLE_APB_PCLK), cpu_to_fdt32(PHANDLE_APB_PCLK) };
+	const fdt32_t uart_irq[] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(UART_SPI),
+				     cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH) };
 	char node[32];
 	int err = 0;
 
@@ -98,6 +130,7 @@ static int gen_devices(void *fdt)
 	err |= fdt_begin_node(fdt, node);
 	err |= PROP_STRLIST(fdt, "compatible", "arm,pl011\0arm,primecell");
 	err |= prop_u64s(fdt, "reg", uart_reg, 2);
+	err |= fdt_property(fdt, "interrupts", uart_irq, sizeof(uart_irq));
 	err |= fdt_property(fdt, "clocks", clocks, sizeof(clocks));
 	err |= PROP_STRLIST(fdt, "clock-names", "uartclk\0apb_pclk");
 	err |= fdt_end_node(fdt);
@@ -143,6 +176,7 @@ static void generate(const struct config *cfg, struct vm_cfg *vm)
 	err |= fdt_create(fdt, GEN_BUF_SIZE);
 	err |= fdt_finish_reservemap(fdt);
 	err |= fdt_begin_node(fdt, "");
+	err |= fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC);
 	err |= fdt_property_u32(fdt, "#address-cells", 2);
 	err |= fdt_property_u32(fdt, "#size-cells", 2);
 	err |= fdt_property_string(fdt, "compatible", "ftvisor,vm");
@@ -160,7 +194,8 @@ static void generate(const struct config *cfg, struct vm_cfg *vm)
 	err |= PROP_STRLIST(fdt, "compatible", "arm,psci-1.0\0arm,psci-0.2");
 	err |= fdt_property_string(fdt, "method", "hvc");
 	err |= fdt_end_node(fdt);
-	err |= gen_timer(fdt, vm);
+	err |= gen_gic(fdt, vm);
+	err |= gen_timer(fdt);
 	err |= gen_devices(fdt);
 	err |= gen_chosen(fdt, vm);
 	err |= fdt_end_node(fdt);

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Two unmodified Debian arm64 Linux guests beside a bare-metal one (configs/qemu-virt/linux.dts):
+both reach their shell, see the CPUs, memory and timer interrupts they were given, get only
+the input typed for them, and one panicking, rebooting or powering off leaves the others be.
+
+Console input goes to one VM at a time; Ctrl-] then a VM number moves it.
+"""
+import re
+import time
+
+import pexpect
+
+from qemu import ROOT
+from test_boot import record
+
+BOOT_TIMEOUT = 180
+CMD_TIMEOUT = 60
+ESC = "\x1d"
+
+
+def lines(q, vm):
+    """The VM's console lines so far, prefix and carriage returns removed."""
+    out = []
+    for line in q.output().splitlines():
+        if line.startswith(f"[{vm}] "):
+            out.append(line[len(vm) + 3:].replace("\r", ""))
+    return out
+
+
+def run(q, vm, command, expect, timeout=CMD_TIMEOUT):
+    """Type a command into the focused VM and wait for a line of its output to match."""
+    seen = len(lines(q, vm))
+    q.proc.send(command + "\r")
+    rx = re.compile(expect)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in lines(q, vm)[seen:]:
+            m = rx.fullmatch(line.strip())
+            if m:
+                return m
+        q.proc.expect([pexpect.TIMEOUT], timeout=0.3)  # let output accumulate
+    raise AssertionError(f"{vm}: no line matching {expect!r} after {command!r}; last lines:\n" +
+                         "\n".join(lines(q, vm)[-15:]))
+
+
+def focus(q, vm_id, name):
+    q.proc.send(ESC + str(vm_id))
+    q.wait_for(rf"console input goes to vm {vm_id} '{name}'", 10)
+
+
+def check_guest(q, vm, ncpus, mem_mib):
+    m = run(q, vm, "nproc", r"(\d+)")
+    assert int(m.group(1)) == ncpus
+    m = run(q, vm, "grep MemTotal /proc/meminfo", r"MemTotal:\s+(\d+) kB")
+    mem_kib = int(m.group(1))
+    # The kernel keeps some for itself; the rest of the configured RAM must be visible.
+    assert mem_mib * 1024 * 0.75 < mem_kib <= mem_mib * 1024, mem_kib
+    m = run(q, vm, "grep arch_timer /proc/interrupts",
+            r"\d+:" + r"\s+(\d+)" * ncpus + r"\s+GICv3\s+27 Level\s+arch_timer")
+    counts = [int(c) for c in m.groups()]
+    assert all(c > 0 for c in counts), counts  # timer interrupts on every vCPU
+
+
+def test_two_linux_vms_beside_baremetal(qemu):
+    q = qemu(smp=4, mem="2G", image=f"{ROOT}/build/ftvisor-linux.bin")
+    q.wait_for(r"\[linux1\] FTVISOR-LINUX-READY name=linux1 cpus=2", BOOT_TIMEOUT)
+    t1 = q.elapsed()
+    q.wait_for(r"\[linux2\] FTVISOR-LINUX-READY name=linux2 cpus=1", BOOT_TIMEOUT)
+    t2 = q.elapsed()
+    record("linux_boot", linux1_shell_wall_s=round(t1, 1), linux2_shell_wall_s=round(t2, 1))
+    q.wait_for(r"\[bm\] victim: round \d+ ok", BOOT_TIMEOUT)
+    q.wait_for(r"\[linux1\] linux1# ", CMD_TIMEOUT)
+
+    # linux1 has the focus at boot.
+    check_guest(q, "linux1", 2, 256)
+    focus(q, 1, "linux2")
+    check_guest(q, "linux2", 1, 192)
+
+    # What is typed for linux2 reaches linux2 only.
+    run(q, "linux2", "echo marker-$((6*7))", r"marker-42")
+    assert not any("marker" in l for l in lines(q, "linux1"))
+    assert not any("marker" in l for l in lines(q, "bm"))
+
+    # A kernel panic in linux2 (it reboots itself, panic=1): linux1 carries on.
+    q.proc.send("echo c > /proc/sysrq-trigger\r")
+    q.wait_for(r"\[linux2\] .*Kernel panic", CMD_TIMEOUT)
+    q.wait_for(r"ftvisor: vm 'linux2' resets \(PSCI SYSTEM_RESET\)", CMD_TIMEOUT)
+    focus(q, 0, "linux1")
+    run(q, "linux1", "echo alive-$((1+1))", r"alive-2")
+    q.wait_for(r"(?s)resets.*\[linux2\] FTVISOR-LINUX-READY name=linux2", BOOT_TIMEOUT)
+
+    # poweroff in linux2 stops linux2 only.
+    focus(q, 1, "linux2")
+    q.wait_for(r"(?s)resets.*\[linux2\] linux2# ", CMD_TIMEOUT)
+    q.proc.send("poweroff -f\r")
+    q.wait_for(r"ftvisor: vm 'linux2' stopped: powered off \(PSCI SYSTEM_OFF\)", CMD_TIMEOUT)
+    focus(q, 0, "linux1")
+    run(q, "linux1", "echo still-here", r"still-here")
+    rounds = [int(m) for m in re.findall(r"\[bm\] victim: round (\d+) ok", q.output())]
+    assert rounds and max(rounds) > 40
+    out = q.output()
+    assert "vm 'linux1' stopped" not in out and "vm 'bm' stopped" not in out
+    assert "*** ftvisor" not in out
