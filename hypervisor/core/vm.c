@@ -7,6 +7,7 @@
 #include "arch/arm64/cache.h"
 #include "arch/arm64/cpuinfo.h"
 #include "arch/arm64/stage2.h"
+#include "arch/arm64/zero.h"
 #include "core/console.h"
 #include "core/frame.h"
 #include "core/irq.h"
@@ -71,21 +72,21 @@ static void copy_image(struct vm *vm, uint32_t index, uint64_t offset)
 		return;
 	img = image(index);
 	memcpy((void *)(vm->mem_pa + offset), bundle + img->offset, img->size);
+	dcache_clean_poc(vm->mem_pa + offset, img->size);
 }
 
 /*
- * Fresh RAM: zero everything, copy the images, then clean it all to the point of coherency
+ * Fresh RAM: zero everything and copy the images, each cleaned to the point of coherency
  * because the guest starts with its MMU and caches off and reads memory directly.
  */
 static void load_images(struct vm *vm)
 {
 	const struct bundle_vm *c = vm->config;
 
-	memset((void *)vm->mem_pa, 0, vm->mem_size);
+	arch_zero_and_clean(vm->mem_pa, vm->mem_size);
 	copy_image(vm, c->kernel, c->kernel_offset);
 	copy_image(vm, c->initrd, c->initrd_offset);
 	copy_image(vm, c->dtb, c->dtb_offset);
-	dcache_clean_poc(vm->mem_pa, vm->mem_size);
 	asm volatile("ic ialluis" ::: "memory");
 	dsb(ish);
 	isb();
@@ -101,7 +102,7 @@ static void vm_release(struct vm *vm)
 		frame_free(vm->s2.root_pa, s2geo.root_pages);
 	}
 	if (vm->mem_pa) {
-		memset((void *)vm->mem_pa, 0, vm->mem_size); /* nothing survives into a later VM */
+		arch_zero_and_clean(vm->mem_pa, vm->mem_size); /* nothing survives into a later VM */
 		frame_free(vm->mem_pa, vm->mem_size / FRAME_SIZE);
 	}
 	if (vm->vmid)
