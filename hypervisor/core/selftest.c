@@ -161,9 +161,17 @@ static void timer_worker(void *arg)
 
 		me->timer_deadline = t0 + period;
 		arch_timer_set(me->timer_deadline);
-		while (__atomic_load_n(&me->timer_ticks, __ATOMIC_ACQUIRE) == k &&
-		       arch_counter() - t0 < ms_to_ticks(PONG_TIMEOUT_MS))
+		/* Check and sleep with interrupts masked: the tick cannot slip in between and
+		 * leave us in WFI with nothing more to come (a pending interrupt ends WFI). */
+		while (arch_counter() - t0 < ms_to_ticks(PONG_TIMEOUT_MS)) {
+			local_irq_disable();
+			if (__atomic_load_n(&me->timer_ticks, __ATOMIC_ACQUIRE) != k) {
+				local_irq_enable();
+				break;
+			}
 			arch_wait_for_interrupt();
+			local_irq_enable();
+		}
 		if (__atomic_load_n(&me->timer_ticks, __ATOMIC_ACQUIRE) == k)
 			break;
 	}
