@@ -57,7 +57,7 @@ int gicr_find(const struct gic *gic, uint64_t mpidr, unsigned int max_frames)
 		uint64_t typer = gic_read64(gicr_frame(gic, i) + GICR_TYPER);
 
 		if (GICR_TYPER_AFFINITY(typer) == want)
-			return (int)i;
+			return (int) i;
 		if (typer & GICR_TYPER_LAST)
 			break;
 	}
@@ -68,7 +68,7 @@ bool gicr_wake(uint64_t rd, uint64_t timeout_us)
 {
 	uint32_t w = gic_read32(rd + GICR_WAKER);
 
-	gic_write32(rd + GICR_WAKER, w & ~(uint32_t)GICR_WAKER_PROCESSOR_SLEEP);
+	gic_write32(rd + GICR_WAKER, w & ~(uint32_t) GICR_WAKER_PROCESSOR_SLEEP);
 	dsb(sy);
 	return wait_clear(rd + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP, timeout_us);
 }
@@ -76,12 +76,13 @@ bool gicr_wake(uint64_t rd, uint64_t timeout_us)
 void gic_set_priority(const struct gic *gic, uint64_t rd, unsigned int intid, uint8_t prio)
 {
 	/* Word read-modify-write: every GIC allows word access to IPRIORITYR. */
-	uint64_t addr = (intid < 32 ? gicr_sgi(rd) + GICR_IPRIORITYR : gic->gicd + GICD_IPRIORITYR) +
-			(intid & ~3u);
+	uint64_t addr =
+	    (intid < 32 ? gicr_sgi(rd) + GICR_IPRIORITYR : gic->gicd + GICD_IPRIORITYR) +
+	    (intid & ~3u);
 	unsigned int shift = (intid & 3) * 8;
 	uint32_t v = gic_read32(addr);
 
-	v = (v & ~(0xffu << shift)) | (uint32_t)prio << shift;
+	v = (v & ~(0xffu << shift)) | (uint32_t) prio << shift;
 	gic_write32(addr, v);
 	dsb(sy);
 }

@@ -12,94 +12,94 @@
 /* QEMU virt's (and ftvisor's, docs/guest-abi.md) addresses, when the device tree has none. */
 #define GICD_DEFAULT_BASE 0x08000000UL
 #define GICR_DEFAULT_BASE 0x080a0000UL
-#define GICR_FRAME_SIZE 0x20000UL	/* RD_base + SGI_base, 64 KiB each */
-#define GICR_SGI_OFFSET 0x10000UL
+#define GICR_FRAME_SIZE	  0x20000UL /* RD_base + SGI_base, 64 KiB each */
+#define GICR_SGI_OFFSET	  0x10000UL
 
 /* Distributor (GICD_*) */
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IIDR 0x0008
-#define GICD_IGROUPR 0x0080		/* + 4 * (INTID / 32) */
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400		/* + INTID, byte per interrupt */
-#define GICD_ICFGR 0x0c00		/* + 4 * (INTID / 16), 2 bits per interrupt */
-#define GICD_IGRPMODR 0x0d00
-#define GICD_IROUTER 0x6000		/* + 8 * INTID (SPIs only), 64-bit */
-#define GICD_PIDR2 0xffe8
+#define GICD_CTLR	0x0000
+#define GICD_TYPER	0x0004
+#define GICD_IIDR	0x0008
+#define GICD_IGROUPR	0x0080 /* + 4 * (INTID / 32) */
+#define GICD_ISENABLER	0x0100
+#define GICD_ICENABLER	0x0180
+#define GICD_ISPENDR	0x0200
+#define GICD_ICPENDR	0x0280
+#define GICD_ISACTIVER	0x0300
+#define GICD_ICACTIVER	0x0380
+#define GICD_IPRIORITYR 0x0400 /* + INTID, byte per interrupt */
+#define GICD_ICFGR	0x0c00 /* + 4 * (INTID / 16), 2 bits per interrupt */
+#define GICD_IGRPMODR	0x0d00
+#define GICD_IROUTER	0x6000 /* + 8 * INTID (SPIs only), 64-bit */
+#define GICD_PIDR2	0xffe8
 
 /* GICD_CTLR. Bit 0 is EnableGrp0 with DS = 1, EnableGrp1 in the Non-secure view with DS = 0. */
 #define GICD_CTLR_ENABLE_G0_G1NS BIT(0)
-#define GICD_CTLR_ENABLE_G1 BIT(1)	/* EnableGrp1 (DS = 1) or EnableGrp1A (NS view) */
-#define GICD_CTLR_ARE BIT(4)		/* ARE (DS = 1) or ARE_NS (NS view) */
-#define GICD_CTLR_DS BIT(6)
-#define GICD_CTLR_RWP BIT(31)
+#define GICD_CTLR_ENABLE_G1	 BIT(1) /* EnableGrp1 (DS = 1) or EnableGrp1A (NS view) */
+#define GICD_CTLR_ARE		 BIT(4) /* ARE (DS = 1) or ARE_NS (NS view) */
+#define GICD_CTLR_DS		 BIT(6)
+#define GICD_CTLR_RWP		 BIT(31)
 
-#define GICD_TYPER_ITLINES(t) ((t) & 0x1f)		/* 32 * (N + 1) INTIDs */
+#define GICD_TYPER_ITLINES(t)	 ((t) &0x1f) /* 32 * (N + 1) INTIDs */
 #define GICD_TYPER_SECURITY_EXTN BIT(10)
-#define GICD_TYPER_LPIS BIT(17)
-#define GICD_TYPER_IDBITS(t) (((t) >> 19) & 0x1f)	/* INTID bits - 1 */
-#define GICD_TYPER_NO1N BIT(25)
-#define GICD_TYPER_RSS BIT(26)
+#define GICD_TYPER_LPIS		 BIT(17)
+#define GICD_TYPER_IDBITS(t)	 (((t) >> 19) & 0x1f) /* INTID bits - 1 */
+#define GICD_TYPER_NO1N		 BIT(25)
+#define GICD_TYPER_RSS		 BIT(26)
 
 #define GICD_IROUTER_IRM BIT(31)
 
 #define GIC_PIDR2_ARCHREV(v) (((v) >> 4) & 0xf)
 
 /* Redistributor, RD_base frame (GICR_*) */
-#define GICR_CTLR 0x0000
-#define GICR_IIDR 0x0004
-#define GICR_TYPER 0x0008		/* 64-bit */
+#define GICR_CTLR  0x0000
+#define GICR_IIDR  0x0004
+#define GICR_TYPER 0x0008 /* 64-bit */
 #define GICR_WAKER 0x0014
 #define GICR_PIDR2 0xffe8
 
-#define GICR_CTLR_RWP BIT(3)
-#define GICR_TYPER_LAST BIT(4)
-#define GICR_TYPER_PROC_NUM(t) (((t) >> 8) & 0xffff)
-#define GICR_TYPER_AFFINITY(t) ((uint32_t)((t) >> 32))	/* Aff3.Aff2.Aff1.Aff0 */
+#define GICR_CTLR_RWP		   BIT(3)
+#define GICR_TYPER_LAST		   BIT(4)
+#define GICR_TYPER_PROC_NUM(t)	   (((t) >> 8) & 0xffff)
+#define GICR_TYPER_AFFINITY(t)	   ((uint32_t) ((t) >> 32)) /* Aff3.Aff2.Aff1.Aff0 */
 #define GICR_WAKER_PROCESSOR_SLEEP BIT(1)
 #define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
 
 /* Redistributor, SGI_base frame (SGIs and PPIs, INTIDs 0-31) */
-#define GICR_IGROUPR0 0x0080
+#define GICR_IGROUPR0	0x0080
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
-#define GICR_ISPENDR0 0x0200
-#define GICR_ICPENDR0 0x0280
+#define GICR_ISPENDR0	0x0200
+#define GICR_ICPENDR0	0x0280
 #define GICR_ISACTIVER0 0x0300
 #define GICR_ICACTIVER0 0x0380
 #define GICR_IPRIORITYR 0x0400
-#define GICR_ICFGR0 0x0c00
-#define GICR_ICFGR1 0x0c04
-#define GICR_IGRPMODR0 0x0d00
+#define GICR_ICFGR0	0x0c00
+#define GICR_ICFGR1	0x0c04
+#define GICR_IGRPMODR0	0x0d00
 
 /* CPU interface */
-#define ICC_SRE_SRE BIT(0)
-#define ICC_SRE_DFB BIT(1)
-#define ICC_SRE_DIB BIT(2)
-#define ICC_CTLR_EOIMODE BIT(1)
+#define ICC_SRE_SRE	    BIT(0)
+#define ICC_SRE_DFB	    BIT(1)
+#define ICC_SRE_DIB	    BIT(2)
+#define ICC_CTLR_EOIMODE    BIT(1)
 #define ICC_CTLR_PRIBITS(c) ((((c) >> 8) & 7) + 1)
-#define ICC_CTLR_IDBITS(c) (((c) >> 11) & 7)		/* 0: 16 bits, 1: 24 bits */
-#define ICC_CTLR_RSS BIT(18)
-#define ICC_IAR_INTID(v) ((uint32_t)(v) & 0xffffff)
-#define GIC_INTID_SPURIOUS 1023
+#define ICC_CTLR_IDBITS(c)  (((c) >> 11) & 7) /* 0: 16 bits, 1: 24 bits */
+#define ICC_CTLR_RSS	    BIT(18)
+#define ICC_IAR_INTID(v)    ((uint32_t) (v) &0xffffff)
+#define GIC_INTID_SPURIOUS  1023
 
 /* ICC_SGI1R_EL1 fields */
-#define ICC_SGI1R_TARGETS(list) ((uint64_t)(list) & 0xffff)
-#define ICC_SGI1R_AFF1(a) ((uint64_t)((a) & 0xff) << 16)
-#define ICC_SGI1R_INTID(i) ((uint64_t)((i) & 0xf) << 24)
-#define ICC_SGI1R_AFF2(a) ((uint64_t)((a) & 0xff) << 32)
-#define ICC_SGI1R_IRM BIT(40)
-#define ICC_SGI1R_RS(r) ((uint64_t)((r) & 0xf) << 44)
-#define ICC_SGI1R_AFF3(a) ((uint64_t)((a) & 0xff) << 48)
+#define ICC_SGI1R_TARGETS(list) ((uint64_t) (list) &0xffff)
+#define ICC_SGI1R_AFF1(a)	((uint64_t) ((a) &0xff) << 16)
+#define ICC_SGI1R_INTID(i)	((uint64_t) ((i) &0xf) << 24)
+#define ICC_SGI1R_AFF2(a)	((uint64_t) ((a) &0xff) << 32)
+#define ICC_SGI1R_IRM		BIT(40)
+#define ICC_SGI1R_RS(r)		((uint64_t) ((r) &0xf) << 44)
+#define ICC_SGI1R_AFF3(a)	((uint64_t) ((a) &0xff) << 48)
 
 /* Generic timer control (CNTV_CTL_EL0) */
-#define CNT_CTL_ENABLE BIT(0)
-#define CNT_CTL_IMASK BIT(1)
+#define CNT_CTL_ENABLE	BIT(0)
+#define CNT_CTL_IMASK	BIT(1)
 #define CNT_CTL_ISTATUS BIT(2)
 
 #define GIC_PPI_VTIMER 27
@@ -115,7 +115,7 @@ static inline uint32_t gic_read32(uint64_t addr)
 
 static inline void gic_write32(uint64_t addr, uint32_t v)
 {
-	asm volatile("str %w0, [%1]" :: "rZ"(v), "r"(addr) : "memory");
+	asm volatile("str %w0, [%1]" ::"rZ"(v), "r"(addr) : "memory");
 }
 
 static inline uint64_t gic_read64(uint64_t addr)
@@ -128,7 +128,7 @@ static inline uint64_t gic_read64(uint64_t addr)
 
 static inline void gic_write64(uint64_t addr, uint64_t v)
 {
-	asm volatile("str %x0, [%1]" :: "rZ"(v), "r"(addr) : "memory");
+	asm volatile("str %x0, [%1]" ::"rZ"(v), "r"(addr) : "memory");
 }
 
 static inline uint8_t gic_read8(uint64_t addr)
@@ -136,18 +136,18 @@ static inline uint8_t gic_read8(uint64_t addr)
 	uint32_t v;
 
 	asm volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-	return (uint8_t)v;
+	return (uint8_t) v;
 }
 
 static inline void gic_write8(uint64_t addr, uint8_t v)
 {
-	asm volatile("strb %w0, [%1]" :: "rZ"(v), "r"(addr) : "memory");
+	asm volatile("strb %w0, [%1]" ::"rZ"(v), "r"(addr) : "memory");
 }
 
 /* MPIDR_EL1 -> the Aff3.Aff2.Aff1.Aff0 layout of GICR_TYPER[63:32] and GICD_IROUTER. */
 static inline uint32_t gic_mpidr_to_affinity(uint64_t mpidr)
 {
-	return (uint32_t)(((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff));
+	return (uint32_t) (((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff));
 }
 
 static inline uint64_t gic_mpidr_to_irouter(uint64_t mpidr)
@@ -161,8 +161,8 @@ static inline uint64_t gic_sgi1r_for(uint64_t mpidr, unsigned int intid)
 	unsigned int aff0 = mpidr & 0xff;
 
 	return ICC_SGI1R_INTID(intid) | ICC_SGI1R_TARGETS(1u << (aff0 & 15)) |
-	       ICC_SGI1R_RS(aff0 >> 4) | ICC_SGI1R_AFF1(mpidr >> 8) |
-	       ICC_SGI1R_AFF2(mpidr >> 16) | ICC_SGI1R_AFF3(mpidr >> 32);
+	       ICC_SGI1R_RS(aff0 >> 4) | ICC_SGI1R_AFF1(mpidr >> 8) | ICC_SGI1R_AFF2(mpidr >> 16) |
+	       ICC_SGI1R_AFF3(mpidr >> 32);
 }
 
 /* Generates an SGI: earlier stores are visible to the target before it can take it. */
@@ -177,7 +177,7 @@ static inline uint64_t gic_ack(void)
 {
 	uint64_t v = read_sysreg(icc_iar1_el1);
 
-	dsb(sy);	/* the acknowledge completes before we touch the device */
+	dsb(sy); /* the acknowledge completes before we touch the device */
 	return v;
 }
 
@@ -210,9 +210,9 @@ static inline bool irq_masked(void)
 }
 
 struct gic {
-	uint64_t gicd;		/* Distributor base */
-	uint64_t gicr;		/* first Redistributor frame */
-	bool from_dt;		/* false: the default addresses */
+	uint64_t gicd; /* Distributor base */
+	uint64_t gicr; /* first Redistributor frame */
+	bool from_dt;  /* false: the default addresses */
 };
 
 /* From the device tree's arm,gic-v3 node (reg 0 = GICD, reg 1 = GICR), else the defaults. */

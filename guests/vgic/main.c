@@ -15,76 +15,86 @@
  * it. "Must not arrive" is checked by watching for QUIET_US.
  *
  * The MMU stays off (all data accesses are Device memory, coherent between the vCPUs without
- * exclusives): every shared variable has a single writer.
+ * exclusives): every shared variable has one writer at a time.
+ *
+ * PASS names: gic-ids, gicr-frames, gicr-init-cpu0/1, cpuif-cpu0/1, gic-64bit-halves,
+ * vcpu1-online, iar-spurious, sgi-self, sgi-other, sgi-all-others, sgi-multi, sgi-foreign,
+ * {spi,ppi}-{pending-disabled,enable-delivers,icpendr,active,icenabler}, spi-route-cpu1,
+ * spi-route-any, spi-other-vcpu-state, spi-reroute, ipriorityr-bytes, priority-masking,
+ * priority-preemption, hppir, lr-exhaustion, vtimer-cpu0/1, wfi-wakeup, wfi-wakeup-masked,
+ * irq-storms.
  */
 #include "guest.h"
 #include "gic.h"
 
-#define TIMEOUT_US 1000000	/* for an interrupt that must arrive (TCG on a busy host) */
-#define QUIET_US 30000		/* watched for an interrupt that must not arrive */
-#define SETTLE_US 5000		/* for a pending interrupt to reach the CPU interface */
+#define TIMEOUT_US	  1000000 /* for an interrupt that must arrive (TCG on a busy host) */
+#define QUIET_US	  30000	  /* watched for an interrupt that must not arrive */
+#define SETTLE_US	  5000	  /* for a pending interrupt to reach the CPU interface */
 #define ONLINE_TIMEOUT_US 5000000
-#define WFI_LEAD_US 20000	/* vCPU 0 waits this long before waking a vCPU in WFI */
+#define WFI_LEAD_US	  20000 /* vCPU 0 waits this long before waking a vCPU in WFI */
 
-#define VTIMER_TICKS 5
-#define VTIMER_DELAY_US 10000
+#define VTIMER_TICKS	   5
+#define VTIMER_DELAY_US	   10000
 #define VTIMER_MAX_LATE_US 200000
 
-#define PRIO_DEFAULT 0xa0
+#define PRIO_DEFAULT  0xa0
 #define PRIO_WATCHDOG 0xc0
 
 /* INTIDs used by the checks. */
-#define SGI_SELF 3
-#define SGI_OTHER 4
-#define SGI_WAKE 5
-#define SGI_ALL 6
-#define SGI_FOREIGN 7
-#define SGI_MULTI 8
-#define SGI_WATCHDOG 15
-#define PPI_TEST 20		/* no device drives it */
-#define SPI_SEM 40
-#define SPI_PMR_LOW 41
-#define SPI_PMR_HIGH 42
-#define SPI_PRE_MID 43
-#define SPI_PRE_HIGH 44
-#define SPI_PRE_LOW 45
-#define SPI_HPPI 46
-#define SPI_LR_FIRST 48
-#define SPI_LR_COUNT 12
-#define SPI_LAST_USED (SPI_LR_FIRST + SPI_LR_COUNT - 1)
+#define SGI_SELF       3
+#define SGI_OTHER      4
+#define SGI_WAKE       5
+#define SGI_ALL	       6
+#define SGI_FOREIGN    7
+#define SGI_MULTI      8
+#define SGI_WATCHDOG   15
+#define PPI_TEST       20 /* no device drives it */
+#define SPI_SEM	       40
+#define SPI_PMR_LOW    41
+#define SPI_PMR_HIGH   42
+#define SPI_PRE_MID    43
+#define SPI_PRE_HIGH   44
+#define SPI_PRE_LOW    45
+#define SPI_HPPI       46
+#define SPI_XVCPU      47 /* state seen from the vCPU it is not delivered to */
+#define SPI_REROUTE    60
+#define REROUTE_ROUNDS 10
+#define SPI_LR_FIRST   48
+#define SPI_LR_COUNT   12
+#define SPI_LAST_USED  (SPI_LR_FIRST + SPI_LR_COUNT - 1)
 
 #define NR_TRACK 256
-#define RING 64
+#define RING	 64
 /* An interrupt storm must not starve the checks: see vgic_irq(). */
-#define STORM_REPEAT 5000	/* the same INTID this many times in a row: disable it */
-#define STORM_SPURIOUS 100000	/* this many spurious acknowledges in a row: PMR = 0 */
-#define OUT_LINE 150		/* ftvisor's console cuts guest lines at 160 characters */
+#define STORM_REPEAT   5000   /* the same INTID this many times in a row: disable it */
+#define STORM_SPURIOUS 100000 /* this many spurious acknowledges in a row: PMR = 0 */
+#define OUT_LINE       150    /* ftvisor's console cuts guest lines at 160 characters */
 
-/* ---- interrupt bookkeeping (written by each vCPU's handler only) ---- */
+/* ---- interrupt bookkeeping (the counters are written by each vCPU's own handler only) ---- */
 
 struct cpu_irqs {
-	uint32_t count[NR_TRACK];	/* acknowledged, per INTID */
-	uint32_t total;			/* acknowledged (spurious excluded) */
-	uint32_t completed;		/* EOIed */
-	uint32_t spurious;		/* IAR returned 1020-1023 */
-	uint32_t other;			/* INTID >= NR_TRACK */
-	uint32_t ring[RING];		/* INTID of acknowledge number n at [n % RING] */
-	uint8_t ring_rpr[RING];		/* ICC_RPR_EL1 right after it */
-	uint8_t ring_depth[RING];	/* 1, or 2 when it preempted another */
+	uint32_t count[NR_TRACK]; /* acknowledged, per INTID */
+	uint32_t total;		  /* acknowledged (spurious excluded) */
+	uint32_t completed;	  /* EOIed */
+	uint32_t spurious;	  /* IAR returned 1020-1023 */
+	uint32_t other;		  /* INTID >= NR_TRACK */
+	uint32_t ring[RING];	  /* INTID of acknowledge number n at [n % RING] */
+	uint8_t ring_rpr[RING];	  /* ICC_RPR_EL1 right after it */
+	uint8_t ring_depth[RING]; /* 1, or 2 when it preempted another */
 	uint32_t depth;
-	uint32_t last_intid, repeat;	/* storm detection */
+	uint32_t last_intid, repeat; /* storm detection */
 	uint32_t spurious_run;
-	uint32_t storms;		/* interrupts disabled (or PMR zeroed) by the guard */
-	uint64_t last_at;		/* counter at the last acknowledge */
-	uint64_t timer_at;		/* counter at the last virtual timer interrupt */
-	uint64_t timer_cval;		/* CNTV_CVAL_EL0 then */
-	uint32_t timer_istatus_clear;	/* timer interrupts taken with ISTATUS == 0 */
-	void (*hook)(uint32_t intid);	/* called before the EOI */
+	uint32_t storms;	      /* interrupts disabled (or PMR zeroed) by the guard */
+	uint64_t last_at;	      /* counter at the last acknowledge */
+	uint64_t timer_at;	      /* counter at the last virtual timer interrupt */
+	uint64_t timer_cval;	      /* CNTV_CVAL_EL0 then */
+	uint32_t timer_istatus_clear; /* timer interrupts taken with ISTATUS == 0 */
+	void (*hook)(uint32_t intid); /* called before the EOI */
 };
 
 static struct cpu_irqs irqs[MAX_VCPUS];
 static struct gic gic;
-static uint64_t cpu_rd[MAX_VCPUS];	/* RD_base of vCPU i's redistributor, set by vCPU i */
+static uint64_t cpu_rd[MAX_VCPUS]; /* RD_base of vCPU i's redistributor, set by vCPU i */
 
 void vgic_irq(void);
 extern char vgic_vectors[];
@@ -110,7 +120,7 @@ void vgic_irq(void)
 	if (intid >= 1020 && intid <= 1023) {
 		c->spurious++;
 		if (++c->spurious_run >= STORM_SPURIOUS) {
-			write_sysreg(icc_pmr_el1, 0);	/* signalled but never acknowledgeable */
+			write_sysreg(icc_pmr_el1, 0); /* signalled but never acknowledgeable */
 			isb();
 			c->storms++;
 			c->spurious_run = 0;
@@ -133,14 +143,14 @@ void vgic_irq(void)
 		c->timer_cval = read_sysreg(cntv_cval_el0);
 		if (!(ctl & CNT_CTL_ISTATUS))
 			c->timer_istatus_clear++;
-		write_sysreg(cntv_ctl_el0, 0);	/* the timer's level drops before the EOI */
+		write_sysreg(cntv_ctl_el0, 0); /* the timer's level drops before the EOI */
 		isb();
 		c->timer_at = now;
 	}
 	n = c->total;
 	c->ring[n % RING] = intid;
-	c->ring_rpr[n % RING] = (uint8_t)read_sysreg(icc_rpr_el1);
-	c->ring_depth[n % RING] = (uint8_t)++c->depth;
+	c->ring_rpr[n % RING] = (uint8_t) read_sysreg(icc_rpr_el1);
+	c->ring_depth[n % RING] = (uint8_t) ++c->depth;
 	c->last_at = now;
 	if (intid < NR_TRACK)
 		c->count[intid]++;
@@ -170,9 +180,9 @@ static uint32_t tot(unsigned int cpu)
 
 static unsigned int ncpus;
 static bool cpus_from_dt;
-static uint64_t cpu_mpidr[MAX_VCPUS];	/* affinity of vCPU i (device tree order by reg) */
-static unsigned int nr_intids;		/* from GICD_TYPER */
-static bool peer_online;		/* vCPU 1 serves commands */
+static uint64_t cpu_mpidr[MAX_VCPUS]; /* affinity of vCPU i (device tree order by reg) */
+static unsigned int nr_intids;	      /* from GICD_TYPER */
+static bool peer_online;	      /* vCPU 1 serves commands */
 
 static void discover_cpus(void)
 {
@@ -233,12 +243,12 @@ static void __printf(3, 4) check(struct check *c, bool cond, const char *fmt, ..
 		return;
 	if (c->len) {
 		n = ft_snprintf(c->why + c->len, sizeof(c->why) - c->len, "; ");
-		c->len = MIN(c->len + (size_t)n, sizeof(c->why) - 1);
+		c->len = MIN(c->len + (size_t) n, sizeof(c->why) - 1);
 	}
 	va_start(ap, fmt);
 	n = ft_vsnprintf(c->why + c->len, sizeof(c->why) - c->len, fmt, ap);
 	va_end(ap);
-	c->len = MIN(c->len + (size_t)n, sizeof(c->why) - 1);
+	c->len = MIN(c->len + (size_t) n, sizeof(c->why) - 1);
 }
 
 /* One PASS/FAIL line of at most OUT_LINE characters; the rest on indented lines after it. */
@@ -255,7 +265,7 @@ static void emit(bool ok, const char *name, const char *text)
 	else
 		test_fail(name, "%s", chunk);
 	for (off = n; off < len; off += n) {
-		n = MIN(len - off, (size_t)OUT_LINE - 4);
+		n = MIN(len - off, (size_t) OUT_LINE - 4);
 		memcpy(chunk, text + off, n);
 		chunk[n] = '\0';
 		printf("    %s\n", chunk);
@@ -280,7 +290,7 @@ static void __printf(3, 4) report(const struct check *c, const char *name, const
 
 /* ---- waiting ---- */
 
-static uint64_t wd_deadline[MAX_VCPUS];	/* counter value; written by vCPU i only, or cleared */
+static uint64_t wd_deadline[MAX_VCPUS]; /* counter value; written by vCPU i only, or cleared */
 
 /* Sends SGI 15 to a vCPU in WFI whose deadline passed (called by whoever polls). */
 static void watchdog_service(void)
@@ -389,13 +399,13 @@ static int ring_find(unsigned int cpu, uint32_t from, uint32_t intid)
 		from = end - RING;
 	for (n = from; n != end; n++)
 		if (READ_ONCE(irqs[cpu].ring[n % RING]) == intid)
-			return (int)(n % RING);
+			return (int) (n % RING);
 	return -1;
 }
 
 /* ---- vCPU 1: commands from vCPU 0 ---- */
 
-enum peer_op { OP_NONE, OP_SGI, OP_VTIMER, OP_WFI, OP_WFI_MASKED, OP_OFF };
+enum peer_op { OP_NONE, OP_SGI, OP_VTIMER, OP_WFI, OP_WFI_MASKED, OP_HOLD_MASKED, OP_OFF };
 
 struct vtimer_result {
 	uint32_t ticks, early, timeouts, extra, istatus_clear, cval_mismatch;
@@ -404,19 +414,21 @@ struct vtimer_result {
 };
 
 struct wfi_result {
-	bool woke;		/* WFI returned with SGI_WAKE pending (masked) / taken (unmasked) */
-	bool taken;		/* the handler counted SGI_WAKE */
-	uint32_t wfis;		/* WFIs executed */
-	uint32_t hppir;		/* masked: ICC_HPPIR1_EL1 after the wake-up */
-	uint64_t at;		/* counter when it noticed */
+	bool woke;	/* WFI returned with SGI_WAKE pending (masked) / taken (unmasked) */
+	bool taken;	/* the handler counted SGI_WAKE */
+	uint32_t wfis;	/* WFIs executed */
+	uint32_t hppir; /* masked: ICC_HPPIR1_EL1 after the wake-up */
+	uint64_t at;	/* counter when it noticed */
 };
 
 static struct {
-	uint32_t seq, done;	/* seq: vCPU 0 (a new command); done: vCPU 1 */
+	uint32_t seq, done; /* seq: vCPU 0 (a new command); done: vCPU 1 */
 	uint32_t op;
 	uint64_t arg;
-	bool ready;		/* vCPU 1 initialised */
-	bool wfi_ready;		/* about to WFI */
+	bool ready;	 /* vCPU 1 initialised */
+	bool wfi_ready;	 /* about to WFI */
+	bool hold_ready; /* IRQs masked (OP_HOLD_MASKED) or in hold_hook */
+	bool release;	 /* vCPU 0 -> 1: stop holding */
 	struct vtimer_result vt;
 	struct wfi_result wfi;
 } peer;
@@ -445,7 +457,7 @@ static void rd_init(struct rd_result *r)
 	r->frame = gicr_find(&gic, read_sysreg(mpidr_el1), ncpus);
 	if (r->frame < 0)
 		return;
-	rd = gicr_frame(&gic, (unsigned int)r->frame);
+	rd = gicr_frame(&gic, (unsigned int) r->frame);
 	sgi = gicr_sgi(rd);
 	r->waker_before = gic_read32(rd + GICR_WAKER);
 	r->woke = gicr_wake(rd, TIMEOUT_US);
@@ -468,7 +480,8 @@ static void rd_init(struct rd_result *r)
 
 static void cpuif_init(struct cpuif_result *r)
 {
-	write_sysreg(icc_sre_el1, read_sysreg(icc_sre_el1) | ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB);
+	write_sysreg(icc_sre_el1,
+		     read_sysreg(icc_sre_el1) | ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB);
 	isb();
 	r->sre = read_sysreg(icc_sre_el1);
 	gic_set_pmr(0xff);
@@ -500,18 +513,19 @@ static void __noreturn peer_loop(void)
 
 			dsb(sy);
 			switch (op) {
-			case OP_SGI:
-				gic_send_sgi1r(READ_ONCE(peer.arg));
-				break;
-			case OP_VTIMER:
-				vtimer_run(&peer.vt);
-				break;
+			case OP_SGI: gic_send_sgi1r(READ_ONCE(peer.arg)); break;
+			case OP_VTIMER: vtimer_run(&peer.vt); break;
 			case OP_WFI:
-			case OP_WFI_MASKED:
-				peer_wfi(op == OP_WFI_MASKED, &peer.wfi);
+			case OP_WFI_MASKED: peer_wfi(op == OP_WFI_MASKED, &peer.wfi); break;
+			case OP_HOLD_MASKED:
+				/* IRQs masked until vCPU 0 says so: interrupts wait pending. */
+				irq_mask();
+				WRITE_ONCE(peer.hold_ready, true);
+				wait_flag(&peer.release, 3 * TIMEOUT_US);
+				irq_unmask();
+				quiet();
 				break;
-			default:
-				break;
+			default: break;
 			}
 			dsb(sy);
 			WRITE_ONCE(peer.done, seq);
@@ -534,8 +548,8 @@ void secondary_main(uint64_t context)
 {
 	unsigned int me = this_cpu();
 
-	(void)context;
-	write_sysreg(vbar_el1, (uint64_t)vgic_vectors);
+	(void) context;
+	write_sysreg(vbar_el1, (uint64_t) vgic_vectors);
 	isb();
 	rd_init(&rd_res[me]);
 	cpuif_init(&cpuif_res[me]);
@@ -549,6 +563,8 @@ static void peer_start(enum peer_op op, uint64_t arg)
 	peer.op = op;
 	peer.arg = arg;
 	peer.wfi_ready = false;
+	peer.hold_ready = false;
+	peer.release = false;
 	dsb(sy);
 	WRITE_ONCE(peer.seq, peer.seq + 1);
 }
@@ -645,20 +661,22 @@ static void test_gic_ids(void)
 	check(&c, idbits >= 9 && idbits <= 23 && (1u << (idbits + 1)) >= nr_intids,
 	      "IDbits %u does not fit %u INTIDs", idbits, nr_intids);
 	if (nr_intids <= SPI_LAST_USED)
-		nr_intids = 64;		/* still set up the ones we use */
+		nr_intids = 64; /* still set up the ones we use */
 
 	dist_init(&c);
 	ctlr = gic_read32(gic.gicd + GICD_CTLR);
 	grp = gic_read32(gic.gicd + GICD_IGROUPR + 4);
-	check(&c, ctlr & GICD_CTLR_ARE, "GICD_CTLR.ARE%s reads 0", ctlr & GICD_CTLR_DS ? "" : "_NS");
+	check(&c, ctlr & GICD_CTLR_ARE, "GICD_CTLR.ARE%s reads 0",
+	      ctlr & GICD_CTLR_DS ? "" : "_NS");
 	check(&c, ctlr & GICD_CTLR_ENABLE_G1, "GICD_CTLR.EnableGrp1 reads 0");
 	check(&c, grp == 0xffffffff, "GICD_IGROUPR1 reads 0x%x after writing ones", grp);
 	report(&c, "gic-ids",
 	       "PIDR2 0x%x/0x%x TYPER 0x%x (%u INTIDs, IDbits %u, LPIS %d, No1N %d, RSS %d, "
-	       "SecExtn %d) IIDR 0x%x CTLR 0x%x (DS %d) %s", pidr2, rpidr2, typer, nr_intids,
-	       idbits, !!(typer & GICD_TYPER_LPIS), !!(typer & GICD_TYPER_NO1N),
-	       !!(typer & GICD_TYPER_RSS), !!(typer & GICD_TYPER_SECURITY_EXTN), iidr, ctlr,
-	       !!(ctlr & GICD_CTLR_DS), gic.from_dt ? "(DT)" : "(default bases)");
+	       "SecExtn %d) IIDR 0x%x CTLR 0x%x (DS %d) %s",
+	       pidr2, rpidr2, typer, nr_intids, idbits, !!(typer & GICD_TYPER_LPIS),
+	       !!(typer & GICD_TYPER_NO1N), !!(typer & GICD_TYPER_RSS),
+	       !!(typer & GICD_TYPER_SECURITY_EXTN), iidr, ctlr, !!(ctlr & GICD_CTLR_DS),
+	       gic.from_dt ? "(DT)" : "(default bases)");
 }
 
 static void test_gicr_frames(void)
@@ -672,16 +690,16 @@ static void test_gicr_frames(void)
 	list[0] = '\0';
 	for (i = 0; i < ncpus; i++) {
 		uint64_t typer = gic_read64(gicr_frame(&gic, i) + GICR_TYPER);
-		uint32_t aff = GICR_TYPER_AFFINITY(typer), want = gic_mpidr_to_affinity(cpu_mpidr[i]);
+		uint32_t aff = GICR_TYPER_AFFINITY(typer),
+			 want = gic_mpidr_to_affinity(cpu_mpidr[i]);
 		bool last = typer & GICR_TYPER_LAST;
 
 		check(&c, aff == want, "frame %u affinity 0x%x, vCPU %u has 0x%x", i, aff, i, want);
 		check(&c, last == (i == ncpus - 1), "frame %u Last=%d", i, last);
 		if (len < sizeof(list))
-			len += (size_t)ft_snprintf(list + len, sizeof(list) - len,
-						   "%s[%u] aff=0x%x num=%lu%s", i ? " " : "", i,
-						   aff, GICR_TYPER_PROC_NUM(typer),
-						   last ? " Last" : "");
+			len += (size_t) ft_snprintf(
+			    list + len, sizeof(list) - len, "%s[%u] aff=0x%x num=%lu%s",
+			    i ? " " : "", i, aff, GICR_TYPER_PROC_NUM(typer), last ? " Last" : "");
 	}
 	report(&c, "gicr-frames", "%u vCPUs (%s): %s", ncpus,
 	       cpus_from_dt ? "device tree" : "assumed", list);
@@ -698,16 +716,16 @@ static void test_64bit_halves(void)
 	struct check c;
 
 	check_init(&c);
-	check(&c, lo == (uint32_t)typer && hi == (uint32_t)(typer >> 32),
+	check(&c, lo == (uint32_t) typer && hi == (uint32_t) (typer >> 32),
 	      "GICR_TYPER 64-bit 0x%lx, halves 0x%x:0x%x", typer, hi, lo);
 	gic_write64(irouter, want);
 	dsb(sy);
 	r_lo = gic_read32(irouter);
 	r_hi = gic_read32(irouter + 4);
-	check(&c, r_lo == (uint32_t)want && r_hi == (uint32_t)(want >> 32),
+	check(&c, r_lo == (uint32_t) want && r_hi == (uint32_t) (want >> 32),
 	      "IROUTER%u written 0x%lx (64-bit), halves read 0x%x:0x%x", SPI_SEM, want, r_hi, r_lo);
-	gic_write32(irouter, (uint32_t)gic_mpidr_to_irouter(cpu_mpidr[0]));
-	gic_write32(irouter + 4, (uint32_t)(gic_mpidr_to_irouter(cpu_mpidr[0]) >> 32));
+	gic_write32(irouter, (uint32_t) gic_mpidr_to_irouter(cpu_mpidr[0]));
+	gic_write32(irouter + 4, (uint32_t) (gic_mpidr_to_irouter(cpu_mpidr[0]) >> 32));
 	dsb(sy);
 	r64 = gic_read64(irouter);
 	check(&c, r64 == gic_mpidr_to_irouter(cpu_mpidr[0]),
@@ -723,7 +741,7 @@ static void report_rd(unsigned int cpu)
 
 	ft_snprintf(name, sizeof(name), "gicr-init-cpu%u", cpu);
 	check_init(&c);
-	check(&c, r->frame == (int)cpu, "own frame (by GICR_TYPER affinity) is %d", r->frame);
+	check(&c, r->frame == (int) cpu, "own frame (by GICR_TYPER affinity) is %d", r->frame);
 	if (r->frame >= 0) {
 		check(&c, r->woke && !(r->waker_after & GICR_WAKER_CHILDREN_ASLEEP),
 		      "GICR_WAKER.ChildrenAsleep stays set");
@@ -754,9 +772,11 @@ static void report_cpuif(unsigned int cpu)
 	check(&c, !(r->ctlr & ICC_CTLR_EOIMODE), "ICC_CTLR_EL1.EOImode stays 1");
 	check(&c, r->igrpen1 == 1, "ICC_IGRPEN1_EL1 reads 0x%lx", r->igrpen1);
 	check(&c, r->bpr1 <= 7, "ICC_BPR1_EL1 reads 0x%lx", r->bpr1);
-	report(&c, name, "SRE=0x%lx PMR=0x%lx BPR1=%lu CTLR=0x%lx (PRIbits=%u IDbits=%s RSS=%d) "
-	       "IGRPEN1=%lu", r->sre, r->pmr, r->bpr1, r->ctlr, pribits,
-	       ICC_CTLR_IDBITS(r->ctlr) ? "24" : "16", !!(r->ctlr & ICC_CTLR_RSS), r->igrpen1);
+	report(&c, name,
+	       "SRE=0x%lx PMR=0x%lx BPR1=%lu CTLR=0x%lx (PRIbits=%u IDbits=%s RSS=%d) "
+	       "IGRPEN1=%lu",
+	       r->sre, r->pmr, r->bpr1, r->ctlr, pribits, ICC_CTLR_IDBITS(r->ctlr) ? "24" : "16",
+	       !!(r->ctlr & ICC_CTLR_RSS), r->igrpen1);
 }
 
 static void start_peer(void)
@@ -764,7 +784,8 @@ static void start_peer(void)
 	int64_t r;
 
 	if (ncpus < 2) {
-		test_fail("vcpu1-online", "the device tree lists %u vCPU(s), the test needs 2", ncpus);
+		test_fail("vcpu1-online", "the device tree lists %u vCPU(s), the test needs 2",
+			  ncpus);
 		return;
 	}
 	r = psci_cpu_on(cpu_mpidr[1], psci_secondary_entry(), 0);
@@ -881,7 +902,8 @@ static void test_sgi_all_others(void)
 static void test_sgi_multi(void)
 {
 	uint32_t b0 = cnt(0, SGI_MULTI), b1 = cnt(1, SGI_MULTI);
-	uint64_t v = gic_sgi1r_for(cpu_mpidr[0], SGI_MULTI) | gic_sgi1r_for(cpu_mpidr[1], SGI_MULTI);
+	uint64_t v =
+	    gic_sgi1r_for(cpu_mpidr[0], SGI_MULTI) | gic_sgi1r_for(cpu_mpidr[1], SGI_MULTI);
 	struct check c;
 	bool ok0, ok1;
 
@@ -922,14 +944,14 @@ static void test_sgi_foreign(void)
 			absent &= ~(1u << (cpu_mpidr[i] & 0xff));
 	sent[n++] = same | ICC_SGI1R_TARGETS(1u << 5 & absent);
 	sent[n++] = same | ICC_SGI1R_TARGETS(absent);
-	sent[n++] = same;					/* empty target list */
+	sent[n++] = same; /* empty target list */
 	sent[n++] = ICC_SGI1R_INTID(SGI_FOREIGN) | ICC_SGI1R_TARGETS(0xffff) |
 		    ICC_SGI1R_AFF1(aff1 + 1) | ICC_SGI1R_AFF2(aff2) | ICC_SGI1R_AFF3(aff3);
 	sent[n++] = ICC_SGI1R_INTID(SGI_FOREIGN) | ICC_SGI1R_TARGETS(0xffff) |
 		    ICC_SGI1R_AFF1(aff1) | ICC_SGI1R_AFF2(aff2 + 1) | ICC_SGI1R_AFF3(aff3);
 	sent[n++] = ICC_SGI1R_INTID(SGI_FOREIGN) | ICC_SGI1R_TARGETS(0xffff) |
 		    ICC_SGI1R_AFF1(aff1) | ICC_SGI1R_AFF2(aff2) | ICC_SGI1R_AFF3(aff3 + 1);
-	if (rss)	/* RS = 1: Aff0 16-31 (RS is RES0 without ICC_CTLR_EL1.RSS) */
+	if (rss) /* RS = 1: Aff0 16-31 (RS is RES0 without ICC_CTLR_EL1.RSS) */
 		sent[n++] = same | ICC_SGI1R_RS(1) | ICC_SGI1R_TARGETS(0xffff);
 	for (i = 0; i < n; i++)
 		gic_send_sgi1r(sent[i]);
@@ -939,17 +961,19 @@ static void test_sgi_foreign(void)
 	      cnt(0, SGI_FOREIGN) - f0, cnt(1, SGI_FOREIGN) - f1);
 	check(&c, tot(0) == b0 && tot(1) == b1, "interrupts taken meanwhile: vCPU 0 %u, vCPU 1 %u",
 	      tot(0) - b0, tot(1) - b1);
-	report(&c, "sgi-foreign", "intid=%u: %u SGIs (Aff0 list 0x%x, empty list, Aff1/Aff2/Aff3 + 1%s), "
-	       "none taken", SGI_FOREIGN, n, absent, rss ? ", RS=1" : "");
+	report(&c, "sgi-foreign",
+	       "intid=%u: %u SGIs (Aff0 list 0x%x, empty list, Aff1/Aff2/Aff3 + 1%s), "
+	       "none taken",
+	       SGI_FOREIGN, n, absent, rss ? ", RS=1" : "");
 }
 
 /* ---- 4. SPI and PPI state machine ---- */
 
 struct irq_ref {
-	const char *kind;	/* "spi" or "ppi" */
+	const char *kind; /* "spi" or "ppi" */
 	uint32_t intid;
-	uint64_t base;		/* GICD, or vCPU 0's SGI_base: the I[SC]* offsets are the same */
-	uint64_t rd;		/* vCPU 0's RD_base for a PPI (RWP), 0 for an SPI */
+	uint64_t base; /* GICD, or vCPU 0's SGI_base: the I[SC]* offsets are the same */
+	uint64_t rd;   /* vCPU 0's RD_base for a PPI (RWP), 0 for an SPI */
 };
 
 static uint64_t irq_reg(const struct irq_ref *r, uint32_t off)
@@ -989,7 +1013,7 @@ static void irq_prio(const struct irq_ref *r, uint8_t prio)
 
 static struct irq_ref spi_ref(uint32_t intid)
 {
-	struct irq_ref r = { "spi", intid, gic.gicd, 0 };
+	struct irq_ref r = {"spi", intid, gic.gicd, 0};
 
 	return r;
 }
@@ -1016,7 +1040,8 @@ static void test_pending_disabled(const struct irq_ref *r)
 	p3 = irq_get(r, GICD_ISPENDR);
 	check(&c, p1, "ISPENDR bit reads 0 after setting it");
 	check(&c, p2, "ICPENDR does not read the pending state");
-	check(&c, cnt(0, r->intid) == b, "delivered while disabled (%u times)", cnt(0, r->intid) - b);
+	check(&c, cnt(0, r->intid) == b, "delivered while disabled (%u times)",
+	      cnt(0, r->intid) - b);
 	check(&c, p3, "pending state lost while disabled");
 	irq_reset(r);
 	report(&c, name, "intid=%u", r->intid);
@@ -1067,7 +1092,8 @@ static void test_icpendr(const struct irq_ref *r)
 	irq_set(r, GICD_ISENABLER);
 	quiet();
 	check(&c, !p, "ISPENDR bit still reads 1 after ICPENDR");
-	check(&c, cnt(0, r->intid) == b, "delivered after ICPENDR (%u times)", cnt(0, r->intid) - b);
+	check(&c, cnt(0, r->intid) == b, "delivered after ICPENDR (%u times)",
+	      cnt(0, r->intid) - b);
 	irq_reset(r);
 	report(&c, name, "intid=%u", r->intid);
 }
@@ -1128,7 +1154,7 @@ static void test_icenabler(const struct irq_ref *r)
 	irq_set(r, GICD_ISENABLER);
 	irq_set(r, GICD_ISPENDR);
 	delay_us(SETTLE_US);
-	p1 = irq_get(r, GICD_ISPENDR);		/* may sit in a list register by now */
+	p1 = irq_get(r, GICD_ISPENDR); /* may sit in a list register by now */
 	hppir = read_sysreg(icc_hppir1_el1) & 0xffffff;
 	irq_set(r, GICD_ICENABLER);
 	rwp = irq_rwp(r);
@@ -1212,7 +1238,128 @@ static void test_route_any(void)
 	gic_write64(irouter, gic_mpidr_to_irouter(cpu_mpidr[0]));
 	dsb(sy);
 	report(&c, "spi-route-any", "intid=%u IRM=1 (IROUTER reads 0x%lx): taken by vCPU %s",
-	       SPI_SEM, rb, d0 && !d1 ? "0" : d1 && !d0 ? "1" : "?");
+	       SPI_SEM, rb,
+	       d0 && !d1   ? "0"
+	       : d1 && !d0 ? "1"
+			   : "?");
+}
+
+/* Runs in vCPU 1's handler of SPI_XVCPU: stays active there until vCPU 0 releases it. */
+static void hold_hook(uint32_t intid)
+{
+	if (intid != SPI_XVCPU)
+		return;
+	WRITE_ONCE(peer.hold_ready, true);
+	wait_flag(&peer.release, 3 * TIMEOUT_US);
+}
+
+/*
+ * vCPU 0 reads and changes the state of an SPI that sits with vCPU 1 (a hypervisor keeps it
+ * in vCPU 1's list registers while vCPU 1 runs): pending while vCPU 1 masks IRQs, then active
+ * while vCPU 1 is in its handler. The Distributor's view must be the interrupt's real state.
+ */
+static void test_spi_other_vcpu_state(void)
+{
+	struct irq_ref r = spi_ref(SPI_XVCPU);
+	uint64_t irouter = gic.gicd + GICD_IROUTER + 8 * SPI_XVCPU;
+	uint32_t b1, done1;
+	bool ready, p1, p2, done, in, a1, p3, a2;
+	struct check c;
+
+	if (!need_peer("spi-other-vcpu-state"))
+		return;
+	check_init(&c);
+	irq_reset(&r);
+	gic_write64(irouter, gic_mpidr_to_irouter(cpu_mpidr[1]));
+	irq_set(&r, GICD_ISENABLER);
+
+	/* Pending at vCPU 1 (IRQs masked there), then cleared by vCPU 0: never taken. */
+	b1 = cnt(1, SPI_XVCPU);
+	peer_start(OP_HOLD_MASKED, 0);
+	ready = wait_flag(&peer.hold_ready, TIMEOUT_US);
+	irq_set(&r, GICD_ISPENDR);
+	quiet_us(SETTLE_US);
+	p1 = irq_get(&r, GICD_ISPENDR);
+	irq_set(&r, GICD_ICPENDR);
+	p2 = irq_get(&r, GICD_ISPENDR);
+	quiet_us(SETTLE_US);
+	WRITE_ONCE(peer.release, true);
+	done = peer_wait(4 * TIMEOUT_US);
+	check(&c, ready && done, "vCPU 1 did not hold IRQs masked (ready %d, done %d)", ready,
+	      done);
+	check(&c, p1, "pending at vCPU 1 (masked there): ISPENDR reads 0");
+	check(&c, !p2, "ISPENDR still reads 1 after ICPENDR");
+	check(&c, cnt(1, SPI_XVCPU) == b1, "taken by vCPU 1 after ICPENDR (%u times)",
+	      cnt(1, SPI_XVCPU) - b1);
+
+	/* Active in vCPU 1's handler. */
+	peer.hold_ready = false;
+	peer.release = false;
+	done1 = READ_ONCE(irqs[1].completed);
+	WRITE_ONCE(irqs[1].hook, hold_hook);
+	irq_set(&r, GICD_ISPENDR);
+	in = wait_flag(&peer.hold_ready, TIMEOUT_US);
+	quiet_us(SETTLE_US);
+	a1 = irq_get(&r, GICD_ISACTIVER);
+	p3 = irq_get(&r, GICD_ISPENDR);
+	WRITE_ONCE(peer.release, true);
+	wait_value(&irqs[1].completed, done1 + 1, 4 * TIMEOUT_US);
+	quiet();
+	a2 = irq_get(&r, GICD_ISACTIVER);
+	WRITE_ONCE(irqs[1].hook, NULL);
+	check(&c, in, "vCPU 1 did not take it");
+	check(&c, !in || a1, "active in vCPU 1's handler: ISACTIVER reads 0");
+	check(&c, !in || !p3, "ISPENDR reads 1 while it is only active");
+	check(&c, !a2, "ISACTIVER still reads 1 after vCPU 1's EOI");
+
+	irq_reset(&r);
+	gic_write64(irouter, gic_mpidr_to_irouter(cpu_mpidr[0]));
+	dsb(sy);
+	report(&c, "spi-other-vcpu-state", "intid=%u routed to vCPU 1", SPI_XVCPU);
+}
+
+/* Route an SPI back and forth: each time it must reach the vCPU it is routed to. */
+static void test_spi_reroute(void)
+{
+	struct irq_ref r = spi_ref(SPI_REROUTE);
+	uint64_t irouter = gic.gicd + GICD_IROUTER + 8 * SPI_REROUTE, worst = 0;
+	unsigned int round, wrong = 0, lost = 0;
+	struct check c;
+
+	if (!need_peer("spi-reroute"))
+		return;
+	check_init(&c);
+	irq_reset(&r);
+	irq_set(&r, GICD_ISENABLER);
+	for (round = 0; round < 2 * REROUTE_ROUNDS; round++) {
+		unsigned int to = round & 1 ? 0 : 1;
+		uint32_t bt = cnt(to, SPI_REROUTE), bo = cnt(!to, SPI_REROUTE);
+		uint64_t start;
+
+		/* Disabled while the route changes (the architecture's rule), then pended. */
+		irq_set(&r, GICD_ICENABLER);
+		irq_rwp(&r);
+		gic_write64(irouter, gic_mpidr_to_irouter(cpu_mpidr[to]));
+		dsb(sy);
+		irq_set(&r, GICD_ISENABLER);
+		start = counter_read();
+		irq_set(&r, GICD_ISPENDR);
+		if (!wait_value(&irqs[to].count[SPI_REROUTE], bt + 1, TIMEOUT_US))
+			lost++;
+		worst = MAX(worst, counter_us_since(start));
+		if (cnt(!to, SPI_REROUTE) != bo)
+			wrong++;
+		/* Let the taker finish (EOI) before the next round. */
+		wait_value(&irqs[to].completed, READ_ONCE(irqs[to].total), TIMEOUT_US);
+	}
+	quiet();
+	check(&c, !lost, "%u of %u not taken by the vCPU routed to", lost, 2 * REROUTE_ROUNDS);
+	check(&c, !wrong, "%u taken by the other vCPU", wrong);
+	irq_reset(&r);
+	gic_write64(irouter, gic_mpidr_to_irouter(cpu_mpidr[0]));
+	dsb(sy);
+	report(&c, "spi-reroute", "intid=%u %u rounds vCPU 0 -> 1 -> 0, slowest %lu us",
+	       SPI_REROUTE, REROUTE_ROUNDS, worst);
 }
 
 /* IPRIORITYR is byte-accessible (GICv3 12.9.x / 12.11.x). */
@@ -1224,8 +1371,9 @@ static void test_ipriorityr_bytes(void)
 	check_init(&c);
 	for (k = 0; k < 2; k++) {
 		uint32_t first = k ? PPI_TEST & ~3u : SPI_SEM & ~3u;
-		uint64_t word = (k ? gicr_sgi(cpu_rd[0]) + GICR_IPRIORITYR :
-				 gic.gicd + GICD_IPRIORITYR) + first;
+		uint64_t word =
+		    (k ? gicr_sgi(cpu_rd[0]) + GICR_IPRIORITYR : gic.gicd + GICD_IPRIORITYR) +
+		    first;
 		const char *what = k ? "GICR" : "GICD";
 		uint32_t saved = gic_read32(word), w;
 		uint8_t b[4];
@@ -1235,8 +1383,9 @@ static void test_ipriorityr_bytes(void)
 		gic_write8(word + 1, 0x48);
 		dsb(sy);
 		w = gic_read32(word);
-		check(&c, w == 0x80804880, "%s_IPRIORITYR(%u): byte write of 0x48 at +1 gives word 0x%x",
-		      what, first, w);
+		check(&c, w == 0x80804880,
+		      "%s_IPRIORITYR(%u): byte write of 0x48 at +1 gives word 0x%x", what, first,
+		      w);
 		gic_write32(word, 0x20406080);
 		dsb(sy);
 		for (i = 0; i < 4; i++)
@@ -1254,8 +1403,8 @@ static void test_ipriorityr_bytes(void)
 static void test_semantics(void)
 {
 	struct irq_ref refs[2] = {
-		spi_ref(SPI_SEM),
-		{ "ppi", PPI_TEST, gicr_sgi(cpu_rd[0]), cpu_rd[0] },
+	    spi_ref(SPI_SEM),
+	    {"ppi", PPI_TEST, gicr_sgi(cpu_rd[0]), cpu_rd[0]},
 	};
 	unsigned int i;
 
@@ -1269,6 +1418,8 @@ static void test_semantics(void)
 	}
 	test_route_cpu1();
 	test_route_any();
+	test_spi_other_vcpu_state();
+	test_spi_reroute();
 	test_ipriorityr_bytes();
 }
 
@@ -1319,8 +1470,10 @@ static void test_priority_masking(void)
 	irq_reset(&hi);
 	irq_prio(&lo, PRIO_DEFAULT);
 	irq_prio(&hi, PRIO_DEFAULT);
-	report(&c, "priority-masking", "PMR=0x80: intid %u (0xa0) held, intid %u (0x40) taken; "
-	       "PMR=0xff releases %u", SPI_PMR_LOW, SPI_PMR_HIGH, SPI_PMR_LOW);
+	report(&c, "priority-masking",
+	       "PMR=0x80: intid %u (0xa0) held, intid %u (0x40) taken; "
+	       "PMR=0xff releases %u",
+	       SPI_PMR_LOW, SPI_PMR_HIGH, SPI_PMR_LOW);
 }
 
 static struct {
@@ -1356,9 +1509,9 @@ static void test_priority_preemption(void)
 	struct irq_ref mid = spi_ref(SPI_PRE_MID), hi = spi_ref(SPI_PRE_HIGH),
 		       lo = spi_ref(SPI_PRE_LOW);
 	uint32_t from = tot(0), bmid = cnt(0, SPI_PRE_MID), blo = cnt(0, SPI_PRE_LOW), n, i;
-	static const uint32_t want_id[3] = { SPI_PRE_MID, SPI_PRE_HIGH, SPI_PRE_LOW };
-	static const uint8_t want_depth[3] = { 1, 2, 1 };
-	static const uint8_t want_rpr[3] = { 0xa0, 0x40, 0xc0 };
+	static const uint32_t want_id[3] = {SPI_PRE_MID, SPI_PRE_HIGH, SPI_PRE_LOW};
+	static const uint8_t want_depth[3] = {1, 2, 1};
+	static const uint8_t want_rpr[3] = {0xa0, 0x40, 0xc0};
 	char seq[96];
 	size_t len = 0;
 	struct check c;
@@ -1387,9 +1540,9 @@ static void test_priority_preemption(void)
 	for (i = 0; i < n && i < 6; i++) {
 		uint32_t k = (from + i) % RING;
 
-		len += (size_t)ft_snprintf(seq + len, sizeof(seq) - len, "%s%u(d%u,rpr 0x%x)",
-					   i ? " " : "", irqs[0].ring[k], irqs[0].ring_depth[k],
-					   irqs[0].ring_rpr[k]);
+		len += (size_t) ft_snprintf(seq + len, sizeof(seq) - len, "%s%u(d%u,rpr 0x%x)",
+					    i ? " " : "", irqs[0].ring[k], irqs[0].ring_depth[k],
+					    irqs[0].ring_rpr[k]);
 		if (len >= sizeof(seq))
 			len = sizeof(seq) - 1;
 	}
@@ -1403,9 +1556,10 @@ static void test_priority_preemption(void)
 	for (i = 0; i < 3 && i < n; i++) {
 		uint32_t k = (from + i) % RING;
 
-		check(&c, irqs[0].ring[k] == want_id[i] && irqs[0].ring_depth[k] == want_depth[i] &&
-		      irqs[0].ring_rpr[k] == want_rpr[i], "step %u: want %u(d%u,rpr 0x%x)", i,
-		      want_id[i], want_depth[i], want_rpr[i]);
+		check(&c,
+		      irqs[0].ring[k] == want_id[i] && irqs[0].ring_depth[k] == want_depth[i] &&
+			  irqs[0].ring_rpr[k] == want_rpr[i],
+		      "step %u: want %u(d%u,rpr 0x%x)", i, want_id[i], want_depth[i], want_rpr[i]);
 	}
 	irq_reset(&mid);
 	irq_reset(&hi);
@@ -1456,7 +1610,7 @@ static void test_hppir(void)
 static void test_lr_exhaustion(void)
 {
 	/* Priorities 0x20 + 8 * rank: distinct in 5 bits, and not in INTID order. */
-	static const uint8_t rank[SPI_LR_COUNT] = { 7, 2, 11, 0, 9, 4, 1, 10, 5, 3, 8, 6 };
+	static const uint8_t rank[SPI_LR_COUNT] = {7, 2, 11, 0, 9, 4, 1, 10, 5, 3, 8, 6};
 	uint32_t before[SPI_LR_COUNT], from = tot(0), n, i, got = 0, hppir, prev_prio = 0;
 	uint32_t want_first = 0;
 	char order[160];
@@ -1469,7 +1623,7 @@ static void test_lr_exhaustion(void)
 		struct irq_ref r = spi_ref(SPI_LR_FIRST + i);
 
 		irq_reset(&r);
-		irq_prio(&r, (uint8_t)(0x20 + 8 * rank[i]));
+		irq_prio(&r, (uint8_t) (0x20 + 8 * rank[i]));
 		irq_set(&r, GICD_ISENABLER);
 		before[i] = cnt(0, SPI_LR_FIRST + i);
 		if (rank[i] == 0)
@@ -1495,8 +1649,8 @@ static void test_lr_exhaustion(void)
 		uint32_t id = irqs[0].ring[(from + i) % RING], prio;
 
 		if (len < sizeof(order))
-			len += (size_t)ft_snprintf(order + len, sizeof(order) - len, "%s%u",
-						   i ? "," : "", id);
+			len += (size_t) ft_snprintf(order + len, sizeof(order) - len, "%s%u",
+						    i ? "," : "", id);
 		if (id < SPI_LR_FIRST || id >= SPI_LR_FIRST + SPI_LR_COUNT) {
 			check(&c, false, "unexpected intid %u", id);
 			continue;
@@ -1559,7 +1713,7 @@ static void vtimer_run(struct vtimer_result *r)
 		at = READ_ONCE(c->timer_at);
 		if (READ_ONCE(c->timer_cval) != cval)
 			r->cval_mismatch++;
-		if ((int64_t)(at - cval) < 0) {
+		if ((int64_t) (at - cval) < 0) {
 			r->early++;
 		} else {
 			uint64_t late = counter_ticks_to_us(at - cval);
@@ -1616,8 +1770,8 @@ static void test_vtimer(void)
 	report_vtimer(0, &r0, true);
 	if (!need_peer("vtimer-cpu1"))
 		return;
-	ran = peer_run(OP_VTIMER, 0, VTIMER_TICKS * (VTIMER_DELAY_US + 2 * VTIMER_MAX_LATE_US) +
-		       2 * TIMEOUT_US);
+	ran = peer_run(OP_VTIMER, 0,
+		       VTIMER_TICKS * (VTIMER_DELAY_US + 2 * VTIMER_MAX_LATE_US) + 2 * TIMEOUT_US);
 	report_vtimer(1, &peer.vt, ran);
 }
 
@@ -1706,8 +1860,8 @@ static void summary(void)
 
 	for (i = 0; i < ncpus && i < 2; i++) {
 		printf("vgic: vCPU %u took %u interrupts (%u spurious, %u with INTID >= %u), "
-		       "watchdog SGI %u times, storm guard %u times\n", i, tot(i),
-		       irqs[i].spurious, irqs[i].other, NR_TRACK, cnt(i, SGI_WATCHDOG),
+		       "watchdog SGI %u times, storm guard %u times\n",
+		       i, tot(i), irqs[i].spurious, irqs[i].other, NR_TRACK, cnt(i, SGI_WATCHDOG),
 		       irqs[i].storms);
 		storms += irqs[i].storms;
 	}
@@ -1717,7 +1871,7 @@ static void summary(void)
 void main(void *dtb)
 {
 	guest_init("vgic", dtb);
-	write_sysreg(vbar_el1, (uint64_t)vgic_vectors);
+	write_sysreg(vbar_el1, (uint64_t) vgic_vectors);
 	isb();
 	discover_cpus();
 	gic_discover(&gic);

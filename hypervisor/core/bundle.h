@@ -30,6 +30,8 @@
 #define BUNDLE_MAX_IMAGES (3 * BUNDLE_MAX_VMS)
 #define BUNDLE_NAME_LEN 32
 #define BUNDLE_NO_IMAGE 0xffffffffu
+#define BUNDLE_MAX_PT_MMIO 4
+#define BUNDLE_MAX_PT_IRQS 8
 /* Guest RAM: base and size are 2 MiB multiples (stage-2 blocks), at least 2 MiB. */
 #define BUNDLE_MEM_ALIGN (2ULL << 20)
 /* Guest RAM ends at or below 2^40 and stays clear of the emulated devices (docs/guest-abi.md). */
@@ -79,6 +81,17 @@ struct bundle_vm {
 	uint64_t kernel_offset;
 	uint64_t initrd_offset;
 	uint64_t dtb_offset;
+	/* Physical devices given to this VM: MMIO regions mapped at IPA = PA (page aligned,
+	 * clear of the VM's RAM and of its emulated devices, owned by no other VM) and SPIs
+	 * (INTIDs 32-1019, not the emulated UART's 33; the hypervisor's virtual GIC takes
+	 * 32-255) injected with the list-register HW bit, so the guest's deactivation
+	 * completes the physical interrupt. */
+	uint32_t n_passthrough_mmio;	/* <= BUNDLE_MAX_PT_MMIO */
+	uint32_t n_passthrough_irqs;	/* <= BUNDLE_MAX_PT_IRQS */
+	struct bundle_mmio {
+		uint64_t base, size;
+	} passthrough_mmio[BUNDLE_MAX_PT_MMIO];
+	uint32_t passthrough_irqs[BUNDLE_MAX_PT_IRQS]; /* unused entries 0 */
 };
 
 struct bundle_image {
@@ -89,7 +102,7 @@ struct bundle_image {
 };
 
 _Static_assert(sizeof(struct bundle_header) == 64, "bundle header layout");
-_Static_assert(sizeof(struct bundle_vm) == 160, "bundle vm layout");
+_Static_assert(sizeof(struct bundle_vm) == 264, "bundle vm layout");
 _Static_assert(sizeof(struct bundle_image) == 24, "bundle image layout");
 
 /*

@@ -14,6 +14,10 @@
 #define ULL(x) ((unsigned long long)(x))
 #define CRC_FIELD 44 /* offsetof(struct bundle_header, header_crc) */
 #define AFFINITY_MASK 0xff00ffffffULL /* MPIDR Aff3..Aff0 */
+#define PT_PAGE 0x1000ULL	/* passthrough regions: 4 KiB pages (stage-2 granule) */
+#define SPI_FIRST 32		/* SPIs are INTIDs 32-1019 */
+#define SPI_END 1020
+#define VUART_INTID 33		/* the emulated PL011's SPI 1, in every VM */
 
 _Static_assert(__builtin_offsetof(struct bundle_header, header_crc) == CRC_FIELD, "crc field");
 
@@ -77,6 +81,14 @@ static void read_vm(const struct ctx *c, uint32_t i, struct bundle_vm *vm)
 	vm->kernel_offset = le64(p + 136);
 	vm->initrd_offset = le64(p + 144);
 	vm->dtb_offset = le64(p + 152);
+	vm->n_passthrough_mmio = le32(p + 160);
+	vm->n_passthrough_irqs = le32(p + 164);
+	for (k = 0; k < BUNDLE_MAX_PT_MMIO; k++) {
+		vm->passthrough_mmio[k].base = le64(p + 168 + 16 * k);
+		vm->passthrough_mmio[k].size = le64(p + 176 + 16 * k);
+	}
+	for (k = 0; k < BUNDLE_MAX_PT_IRQS; k++)
+		vm->passthrough_irqs[k] = le32(p + 232 + 4 * k);
 }
 
 static void read_image(const struct ctx *c, uint32_t i, struct bundle_image *im)
@@ -92,6 +104,9 @@ static void read_image(const struct ctx *c, uint32_t i, struct bundle_image *im)
 _Static_assert(__builtin_offsetof(struct bundle_vm, vcpu_mpidr) == 40, "vm layout");
 _Static_assert(__builtin_offsetof(struct bundle_vm, mem_ipa) == 104, "vm layout");
 _Static_assert(__builtin_offsetof(struct bundle_vm, kernel_offset) == 136, "vm layout");
+_Static_assert(__builtin_offsetof(struct bundle_vm, n_passthrough_mmio) == 160, "vm layout");
+_Static_assert(__builtin_offsetof(struct bundle_vm, passthrough_mmio) == 168, "vm layout");
+_Static_assert(__builtin_offsetof(struct bundle_vm, passthrough_irqs) == 232, "vm layout");
 
 static int __printf(2, 3) fail(const struct ctx *c, const char *fmt, ...)
 {
@@ -389,7 +404,7 @@ static int check_memory(const struct ctx *c, const struct bundle_vm *vm, const c
 
 static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
-	/* Both ranges are inside RAM (below 2^40), so the ends cannot wrap. */
+	/* Callers compare ranges below 2^40 (RAM, images in it, devices), so no end wraps. */
 	return a < b + bs && b < a + as;
 }
 
@@ -429,6 +444,120 @@ static int check_images_of(const struct ctx *c, const struct bundle_vm *vm, cons
 	return 0;
 }
 
+/*
+ * The emulated devices every VM has (docs/guest-abi.md). A passthrough region is mapped at
+ * IPA = PA and must not hide one; the rest of the device window is free for passthrough (on
+ * QEMU virt the real PL031 and PL061 sit in it). The redistributor frames are counted for the
+ * largest VM, whatever this one's vCPU count.
+ */
+static const struct {
+	uint64_t base, size;
+	const char *name;
+} emulated[] = {
+	{ 0x08000000, 0x10000, "GIC distributor" },
+	{ 0x080a0000, 0x20000ULL * BUNDLE_MAX_VCPUS, "GIC redistributors" },
+	{ 0x09000000, 0x1000, "UART" },
+	{ 0x0a000000, 0x1000, "test device" },
+};
+
+/* Region k of vm (idx): aligned, below 2^40, clear of RAM, emulated devices and other regions. */
+static int check_pt_mmio(const struct ctx *c, uint32_t idx, const struct bundle_vm *vm,
+			 const char *who, uint32_t k)
+{
+	const struct bundle_mmio *r = &vm->passthrough_mmio[k];
+	struct bundle_vm other;
+	char what[96];
+	uint32_t i, j;
+
+	ft_snprintf(what, sizeof(what), "%s: passthrough mmio #%u 0x%llx", who, k, ULL(r->base));
+	if (!r->size)
+		return fail(c, "%s: empty (size 0)", what);
+	if (r->base % PT_PAGE)
+		return fail(c, "%s: base is not 4 KiB aligned", what);
+	if (r->size % PT_PAGE)
+		return fail(c, "%s: size 0x%llx is not a multiple of 4 KiB", what, ULL(r->size));
+	if (r->base >= BUNDLE_IPA_LIMIT || r->size > BUNDLE_IPA_LIMIT - r->base)
+		return fail(c, "%s: 0x%llx bytes reach beyond 2^40", what, ULL(r->size));
+	/* From here every range compared is below 2^40, so overlaps() cannot wrap. */
+	if (overlaps(r->base, r->size, vm->mem_ipa, vm->mem_size))
+		return fail(c, "%s: overlaps the VM's RAM [0x%llx, 0x%llx)", what, ULL(vm->mem_ipa),
+			    ULL(vm->mem_ipa + vm->mem_size));
+	for (i = 0; i < ARRAY_SIZE(emulated); i++)
+		if (overlaps(r->base, r->size, emulated[i].base, emulated[i].size))
+			return fail(c, "%s: overlaps the emulated %s [0x%llx, 0x%llx)", what,
+				    emulated[i].name, ULL(emulated[i].base),
+				    ULL(emulated[i].base + emulated[i].size));
+	for (j = 0; j < k; j++)
+		if (overlaps(r->base, r->size, vm->passthrough_mmio[j].base,
+			     vm->passthrough_mmio[j].size))
+			return fail(c, "%s: overlaps passthrough mmio #%u 0x%llx of the same VM", what,
+				    j, ULL(vm->passthrough_mmio[j].base));
+	/* Earlier VMs have passed every check: their counts are in range, their names valid. */
+	for (i = 0; i < idx; i++) {
+		read_vm(c, i, &other);
+		for (j = 0; j < other.n_passthrough_mmio; j++)
+			if (overlaps(r->base, r->size, other.passthrough_mmio[j].base,
+				     other.passthrough_mmio[j].size))
+				return fail(c, "%s: overlaps passthrough mmio #%u 0x%llx of vm '%s'",
+					    what, j, ULL(other.passthrough_mmio[j].base), other.name);
+	}
+	return 0;
+}
+
+/* IRQ k of vm (idx): an SPI, not the emulated UART's, given to no other VM and only once. */
+static int check_pt_irq(const struct ctx *c, uint32_t idx, const struct bundle_vm *vm,
+			const char *who, uint32_t k)
+{
+	uint32_t intid = vm->passthrough_irqs[k], i, j;
+	struct bundle_vm other;
+
+	if (intid < SPI_FIRST || intid >= SPI_END)
+		return fail(c, "%s: passthrough irq %u: not an SPI (INTIDs %u-%u)", who, intid,
+			    SPI_FIRST, SPI_END - 1);
+	if (intid == VUART_INTID)
+		return fail(c, "%s: passthrough irq %u: is the emulated UART's interrupt", who,
+			    intid);
+	for (j = 0; j < k; j++)
+		if (vm->passthrough_irqs[j] == intid)
+			return fail(c, "%s: passthrough irq %u: listed twice", who, intid);
+	for (i = 0; i < idx; i++) {
+		read_vm(c, i, &other);
+		for (j = 0; j < other.n_passthrough_irqs; j++)
+			if (other.passthrough_irqs[j] == intid)
+				return fail(c, "%s: passthrough irq %u: already passed through to vm '%s'",
+					    who, intid, other.name);
+	}
+	return 0;
+}
+
+static int check_passthrough(const struct ctx *c, uint32_t idx, const struct bundle_vm *vm,
+			     const char *who)
+{
+	uint32_t k;
+
+	if (vm->n_passthrough_mmio > BUNDLE_MAX_PT_MMIO)
+		return fail(c, "%s: %u passthrough MMIO regions, at most %u", who,
+			    vm->n_passthrough_mmio, BUNDLE_MAX_PT_MMIO);
+	if (vm->n_passthrough_irqs > BUNDLE_MAX_PT_IRQS)
+		return fail(c, "%s: %u passthrough IRQs, at most %u", who, vm->n_passthrough_irqs,
+			    BUNDLE_MAX_PT_IRQS);
+	for (k = vm->n_passthrough_mmio; k < BUNDLE_MAX_PT_MMIO; k++)
+		if (vm->passthrough_mmio[k].base || vm->passthrough_mmio[k].size)
+			return fail(c, "%s: passthrough_mmio[%u] is set but the VM has %u regions",
+				    who, k, vm->n_passthrough_mmio);
+	for (k = vm->n_passthrough_irqs; k < BUNDLE_MAX_PT_IRQS; k++)
+		if (vm->passthrough_irqs[k])
+			return fail(c, "%s: passthrough_irqs[%u] is set but the VM has %u IRQs", who,
+				    k, vm->n_passthrough_irqs);
+	for (k = 0; k < vm->n_passthrough_mmio; k++)
+		if (check_pt_mmio(c, idx, vm, who, k))
+			return -1;
+	for (k = 0; k < vm->n_passthrough_irqs; k++)
+		if (check_pt_irq(c, idx, vm, who, k))
+			return -1;
+	return 0;
+}
+
 static int check_vm(const struct ctx *c, uint32_t idx)
 {
 	struct bundle_vm vm, other;
@@ -448,9 +577,10 @@ static int check_vm(const struct ctx *c, uint32_t idx)
 		return fail(c, "%s: unknown flags 0x%x", who, vm.flags & ~VM_F_KNOWN);
 	if (vm.reserved0)
 		return fail(c, "%s: reserved field is not zero", who);
-	if (check_vcpus(c, idx, &vm, who) || check_memory(c, &vm, who))
+	if (check_vcpus(c, idx, &vm, who) || check_memory(c, &vm, who) ||
+	    check_images_of(c, &vm, who))
 		return -1;
-	return check_images_of(c, &vm, who);
+	return check_passthrough(c, idx, &vm, who);
 }
 
 static int check_image_crcs(const struct ctx *c)

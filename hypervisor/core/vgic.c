@@ -79,6 +79,13 @@ void vgic_reset(struct vm *vm)
 	vm->vgic.enabled = false;
 	for (uint32_t i = 0; i < VGIC_NR_SPIS; i++)
 		irq_reset(&vm->vgic.spi[i], i + VGIC_NR_PRIVATE);
+	/* Passed-through SPIs are backed by the physical interrupt of the same INTID. */
+	for (uint32_t i = 0; vm->config && i < vm->config->n_passthrough_irqs; i++) {
+		uint32_t intid = vm->config->passthrough_irqs[i];
+
+		if (intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS)
+			vm->vgic.spi[intid - VGIC_NR_PRIVATE].hw = true;
+	}
 	for (uint32_t c = 0; c < vm->n_vcpus; c++) {
 		struct vgic_cpu *vc = &vm->vcpus[c].vgic;
 
@@ -138,6 +145,28 @@ void vgic_inject_hw(struct vcpu *v, uint32_t intid)
 	spin_lock(&v->vm->vgic.lock);
 	v->vgic.priv[intid].pending = true;
 	spin_unlock(&v->vm->vgic.lock);
+}
+
+struct vcpu *vgic_inject_hw_spi(struct vm *vm, uint32_t intid)
+{
+	struct vgic_irq *irq = irq_of(vm, NULL, intid);
+	struct vcpu *to;
+
+	if (!irq || intid < VGIC_NR_PRIVATE)
+		return NULL;
+	spin_lock(&vm->vgic.lock);
+	irq->pending = true;
+	to = spi_target(vm, irq);
+	spin_unlock(&vm->vgic.lock);
+	kick(to);
+	return to;
+}
+
+struct vcpu *vgic_spi_target(struct vm *vm, uint32_t intid)
+{
+	struct vgic_irq *irq = irq_of(vm, NULL, intid);
+
+	return irq && intid >= VGIC_NR_PRIVATE ? spi_target(vm, irq) : NULL;
 }
 
 void vgic_sgi(struct vcpu *v, uint64_t r)
@@ -253,7 +282,47 @@ void vgic_fold(struct vcpu *v)
 			irq->pending = true;
 		irq->lr = irq->active ? (int8_t)i : -1;
 	}
+	__atomic_store_n(&vc->fold_seq, vc->fold_seq + 1, __ATOMIC_RELEASE);
 	spin_unlock(&vm->vgic.lock);
+}
+
+/*
+ * Before a guest reads the pending or active bits of interrupts that sit in the list
+ * registers of another running vCPU, make that vCPU exit once so its LRs are folded back:
+ * the state in software is otherwise as old as its last exit. Bounded: a vCPU that does not
+ * answer within 50 ms is read as it was.
+ */
+static void sync_lr_state(struct vm *vm, struct vcpu *reader, struct vcpu *owner_of_private,
+			  uint32_t first)
+{
+	uint32_t seen = 0;
+
+	for (uint32_t i = 0; i < 32; i++) {
+		struct vgic_irq *irq = irq_of(vm, owner_of_private, first + i);
+		struct vcpu *h;
+		uint32_t seq;
+		uint64_t t0;
+
+		if (!irq || irq->lr < 0)
+			continue;
+		h = &vm->vcpus[irq->lr_vcpu];
+		if (h == reader || (seen & (1u << irq->lr_vcpu)) ||
+		    !__atomic_load_n(&h->running, __ATOMIC_ACQUIRE))
+			continue;
+		seen |= 1u << irq->lr_vcpu;
+		seq = __atomic_load_n(&h->vgic.fold_seq, __ATOMIC_ACQUIRE);
+		vcpu_kick(h);
+		t0 = read_cntpct();
+		while (__atomic_load_n(&h->vgic.fold_seq, __ATOMIC_ACQUIRE) == seq &&
+		       read_cntpct() - t0 < read_sysreg(cntfrq_el0) / 20)
+			cpu_relax();
+	}
+}
+
+/* Offsets of the pending/active bit registers (their state can be live in list registers). */
+static bool is_state_reg(uint64_t off)
+{
+	return off >= GICD_ISPENDR && off < GICD_ICACTIVER + 0x80;
 }
 
 bool vgic_pending(struct vcpu *v)
@@ -433,7 +502,8 @@ static bool gicd_read(struct vcpu *v, void *dev, uint64_t off, uint32_t size, ui
 {
 	struct vm *vm = dev;
 
-	(void)v;
+	if (is_state_reg(off))
+		sync_lr_state(vm, v, NULL, (uint32_t)(off & 0x7f) * 8);
 	spin_lock(&vm->vgic.lock);
 	*val = 0;
 	if (off == GICD_CTLR)
@@ -475,6 +545,8 @@ static bool gicd_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, u
 			irq->route = (irq->route & 0xffffffffULL) | val << 32;
 		else
 			irq->route = (irq->route & ~0xffffffffULL) | (val & 0xffffffffULL);
+		if (irq->hw) /* the physical interrupt follows to the new vCPU's CPU */
+			vm_passthrough_route(vm, (uint32_t)(off - GICD_IROUTER) / 8, spi_target(vm, irq));
 	} else {
 		/* With no vCPU given, SGI/PPI fields are ignored: they are the redistributors'. */
 		irq_regs_write(vm, NULL, off, size, 0, val);
@@ -499,8 +571,9 @@ static bool gicr_read(struct vcpu *v, void *dev, uint64_t off, uint32_t size, ui
 	uint32_t idx = (uint32_t)(off / VGIC_GICR_STRIDE);
 	struct vcpu *t = &vm->vcpus[idx];
 
-	(void)v;
 	off %= VGIC_GICR_STRIDE;
+	if (off >= GICR_SGI && is_state_reg(off - GICR_SGI) && ((off - GICR_SGI) & 0x7f) < 4)
+		sync_lr_state(vm, v, t, 0);
 	spin_lock(&vm->vgic.lock);
 	*val = 0;
 	if (off == GICR_TYPER || off == GICR_TYPER + 4) {

@@ -40,6 +40,7 @@ struct vgic_cpu {
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 	uint16_t lr_intid[VGIC_MAX_LRS]; /* what each list register held at the last flush */
 	uint32_t lr_used;
+	uint32_t fold_seq;	/* vgic_fold() calls: lets a reader wait for fresh LR state */
 	uint64_t vmcr;		/* ICH_VMCR_EL2, saved while the vCPU is not loaded */
 	uint64_t ap1r0;
 };
@@ -61,6 +62,11 @@ void vgic_inject(struct vm *vm, struct vcpu *target, uint32_t intid);
 void vgic_set_level(struct vm *vm, uint32_t intid, bool level);
 /* The physical interrupt intid fired for the vCPU loaded on this CPU (timer). */
 void vgic_inject_hw(struct vcpu *v, uint32_t intid);
+
+/* A passed-through SPI fired: make it pending (with the HW bit) for the vCPU it is routed
+ * to, which is returned. */
+struct vcpu *vgic_inject_hw_spi(struct vm *vm, uint32_t intid);
+struct vcpu *vgic_spi_target(struct vm *vm, uint32_t intid);
 
 /* Trapped ICC_SGI1R_EL1 write from vCPU v. */
 void vgic_sgi(struct vcpu *v, uint64_t sgi1r);

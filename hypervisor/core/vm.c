@@ -6,18 +6,21 @@
 #include "core/vm.h"
 #include "arch/arm64/cache.h"
 #include "arch/arm64/cpuinfo.h"
+#include "arch/arm64/gicv3.h"
 #include "arch/arm64/stage2.h"
 #include "arch/arm64/zero.h"
 #include "core/console.h"
 #include "core/frame.h"
 #include "core/irq.h"
 #include "core/pcpu.h"
+#include "lib/memrange.h"
 #include "lib/string.h"
 
 struct vm vms[MAX_VMS];
 uint32_t nr_vms;
 
 static const uint8_t *bundle;
+static struct vm *passthrough_owner[1020];	/* INTID -> the VM it is given to */
 static struct stage2_geometry s2geo;
 static uint64_t vtcr;
 static bool vmid_used[256];	/* 8-bit VMIDs; 0 is never given to a guest */
@@ -92,8 +95,86 @@ static void load_images(struct vm *vm)
 	isb();
 }
 
+/* A passed-through interrupt fired: it stays active until the guest deactivates its virtual
+ * twin (list register HW bit), so the device cannot interrupt again before the guest is done. */
+static bool on_passthrough_irq(uint32_t intid)
+{
+	struct vm *vm = intid < ARRAY_SIZE(passthrough_owner) ? passthrough_owner[intid] : NULL;
+
+	if (!vm || vm->state != VM_RUNNING)
+		return true; /* nobody to give it to: complete it here */
+	vgic_inject_hw_spi(vm, intid);
+	return false;
+}
+
+void vm_passthrough_route(struct vm *vm, uint32_t intid, struct vcpu *target)
+{
+	(void)vm;
+	if (target)
+		gicv3_route_spi(intid, pcpus[target->pcpu].mpidr);
+}
+
+static bool overlaps_platform(uint64_t base, uint64_t size)
+{
+	const struct platform *p = hyp_platform;
+
+	for (uint32_t i = 0; i < p->n_mem; i++)
+		if (range_overlaps(base, size, p->mem[i].base, p->mem[i].size))
+			return true;
+	if (p->uart.present && range_overlaps(base, size, p->uart.base, MAX(p->uart.size, 4096ULL)))
+		return true;
+	if (range_overlaps(base, size, p->gic.gicd_base, MAX(p->gic.gicd_size, 0x10000ULL)))
+		return true;
+	for (uint32_t i = 0; i < p->gic.n_gicr; i++)
+		if (range_overlaps(base, size, p->gic.gicr[i].base, p->gic.gicr[i].size))
+			return true;
+	return false;
+}
+
+/* Map the VM's passthrough MMIO (IPA = PA, device memory) and claim its interrupts. */
+static const char *setup_passthrough(struct vm *vm)
+{
+	const struct bundle_vm *c = vm->config;
+
+	for (uint32_t i = 0; i < c->n_passthrough_mmio; i++) {
+		uint64_t base = c->passthrough_mmio[i].base, size = c->passthrough_mmio[i].size;
+
+		if (overlaps_platform(base, size))
+			return "a passthrough region is RAM or a device the hypervisor keeps";
+		if (pgt_map(&vm->s2, base, base, size, S2_DEVICE) != PGT_OK)
+			return "no memory for stage-2 tables";
+	}
+	for (uint32_t i = 0; i < c->n_passthrough_irqs; i++) {
+		uint32_t intid = c->passthrough_irqs[i];
+
+		if (intid < 32 || intid >= VGIC_NR_IRQS || passthrough_owner[intid] ||
+		    intid == hyp_platform->uart.intid)
+			return "a passthrough interrupt is invalid, taken, or the hypervisor's own";
+		passthrough_owner[intid] = vm;
+		irq_set_handler(intid, on_passthrough_irq);
+	}
+	return NULL;
+}
+
+static void passthrough_irqs_enable(struct vm *vm, bool on)
+{
+	for (uint32_t i = 0; i < vm->config->n_passthrough_irqs; i++) {
+		uint32_t intid = vm->config->passthrough_irqs[i];
+
+		if (on) {
+			gicv3_enable_spi(intid, pcpus[vm->vcpus[0].pcpu].mpidr);
+		} else {
+			gicv3_disable_spi(intid);
+			gicv3_deactivate(intid); /* in case the guest never completed it */
+		}
+	}
+}
+
 static void vm_release(struct vm *vm)
 {
+	for (uint32_t i = 0; i < ARRAY_SIZE(passthrough_owner); i++)
+		if (passthrough_owner[i] == vm)
+			passthrough_owner[i] = NULL;
 	for (uint32_t i = 0; i < vm->n_vcpus; i++)
 		if (pcpus[vm->vcpus[i].pcpu].vcpu == &vm->vcpus[i])
 			pcpus[vm->vcpus[i].pcpu].vcpu = NULL;
@@ -120,6 +201,7 @@ static bool fail(struct vm *vm, const char *why)
 static bool vm_create(struct vm *vm, uint32_t id, const struct bundle_vm *c, bool tagged)
 {
 	uint64_t root;
+	const char *why;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->id = id;
@@ -173,6 +255,9 @@ static bool vm_create(struct vm *vm, uint32_t id, const struct bundle_vm *c, boo
 	};
 	if (pgt_map(&vm->s2, vm->mem_ipa, vm->mem_pa, vm->mem_size, S2_RAM) != PGT_OK)
 		return fail(vm, "no memory for stage-2 tables");
+	why = setup_passthrough(vm);
+	if (why)
+		return fail(vm, why);
 	dsb(ishst);
 	vm->vttbr = root | (uint64_t)vm->vmid << 48;
 	stage2_flush_vmid(vm->vttbr);
@@ -227,6 +312,7 @@ int vm_start(struct vm *vm)
 		return -1;
 	vm->cntvoff = read_cntpct(); /* the guest's virtual counter starts near 0 */
 	vm->state = VM_RUNNING;
+	passthrough_irqs_enable(vm, true);
 	printk("ftvisor: vm '%s' started\n", vm->name);
 	vcpu_power_on(&vm->vcpus[0], vm->mem_ipa + c->kernel_offset, vm->mem_ipa + c->dtb_offset);
 	return 0;
@@ -251,6 +337,7 @@ void vm_stop(struct vm *vm, const char *reason)
 	}
 	vm->state = VM_STOPPED;
 	spin_unlock(&vm->lock);
+	passthrough_irqs_enable(vm, false);
 	vconsole_flush(&vm->console);
 	printk("ftvisor: vm '%s' stopped: %s\n", vm->name, reason);
 	request_stop_all(vm);

@@ -84,6 +84,9 @@ void vcpu_irqs_init(void);
 /* Make a running vCPU leave the guest soon (SGI to its CPU). */
 void vcpu_kick(struct vcpu *v);
 
+/* A passed-through SPI's virtual route changed: move the physical one to that vCPU's CPU. */
+void vm_passthrough_route(struct vm *vm, uint32_t intid, struct vcpu *target);
+
 /* VTCR_EL2 every VM uses (stage-2 geometry from the CPU's PA range). */
 uint64_t vm_stage2_vtcr(void);
 

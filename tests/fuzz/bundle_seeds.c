@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Writes a valid boot bundle to seed fuzz_bundle: bundle_seeds {one|two|four} FILE. */
+/*
+ * Writes a valid boot bundle to seed fuzz_bundle: bundle_seeds {one|two|four} FILE. The two
+ * and four seeds have passthrough devices (QEMU virt's PL031 and PL061, a few SPIs).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +24,29 @@ static const struct bb_vm two[] = {
 static const struct bb_vm four[] = {
 	{ "a", VM_F_KNOWN, 1, { 0x0 }, 0x40000000, 8 * MIB, 100, 100, 100 },
 	{ "b-1", 0, 2, { 0x1, 0x2 }, 0x40000000, 8 * MIB, 100, 100, 100 },
-	{ "c_2", VM_F_STOP_ON_UNHANDLED, 1, { 0x200 }, 0x0b000000, 4 * MIB, 100, 100, 100 },
+	{ "c_2", VM_F_STOP_ON_UNHANDLED, 1, { 0x200 }, 0x0b000000, 8 * MIB, 100, 100, 100 },
 	{ "d", VM_F_AUTOSTART, 8, { 0x3, 0x4, 0x5, 0x6, 0x7, 0x8, 0x9, 0xa }, 0xfffe000000ULL,
 	  32 * MIB, 100, 100, 100 },
 };
 
+/* Passthrough devices of the seeds' VMs, by VM index; NULL: none. */
+static const struct bb_pt pt_victim = { 1, { { 0x09010000, 0x1000 } }, 1, { 34 } };
+static const struct bb_pt pt_a = {
+	2, { { 0x09030000, 0x1000 }, { 0x20000000, 2 * MIB } }, 3, { 39, 40, 1019 },
+};
+static const struct bb_pt pt_d = {
+	4, { { 0x09010000, 0x1000 }, { 0x0c000000, 0x10000 }, { 0x10000000, 0x100000 },
+	     { 0x4010000000ULL, 0x10000000 } },
+	8, { 32, 34, 35, 36, 37, 38, 41, 100 },
+};
+static const struct bb_pt *const two_pt[] = { &pt_victim, NULL };
+static const struct bb_pt *const four_pt[] = { &pt_a, NULL, NULL, &pt_d };
+
 int main(int argc, char **argv)
 {
+	const struct bb_pt *const *pts = NULL;
 	const struct bb_vm *vms;
-	uint32_t n;
+	uint32_t n, i;
 	uint8_t *buf;
 	size_t size;
 	FILE *f;
@@ -41,9 +58,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "one")) {
 		vms = one, n = 1;
 	} else if (!strcmp(argv[1], "two")) {
-		vms = two, n = 2;
+		vms = two, n = 2, pts = two_pt;
 	} else if (!strcmp(argv[1], "four")) {
-		vms = four, n = 4;
+		vms = four, n = 4, pts = four_pt;
 	} else {
 		fprintf(stderr, "%s: unknown seed '%s'\n", argv[0], argv[1]);
 		return 2;
@@ -53,6 +70,9 @@ int main(int argc, char **argv)
 	if (!buf)
 		return 1;
 	bb_build(buf, argv[1][0] == 't' ? BUNDLE_F_CONSOLE_TAGGED : 0, vms, n);
+	for (i = 0; pts && i < n; i++)
+		if (pts[i])
+			bb_put_passthrough(buf, size, i, pts[i]);
 	f = fopen(argv[2], "wb");
 	if (!f || fwrite(buf, 1, size, f) != size || fclose(f)) {
 		perror(argv[2]);

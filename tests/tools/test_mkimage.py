@@ -23,10 +23,10 @@ BOARD18 = ROOT / "tests" / "data" / "dtb" / "qemu-virt-smp18-1G.dtb"
 MIB = 1 << 20
 HYP_IMAGE_SIZE = 0x4000
 HDR = struct.Struct("<8sIIQIIIIII16s")  # struct bundle_header
-VM = struct.Struct("<32sII8QQQIIIIQQQ")  # struct bundle_vm
+VM = struct.Struct("<32sII8QQQIIIIQQQII8Q8I")  # struct bundle_vm
 IMG = struct.Struct("<QQII")  # struct bundle_image
 NO_IMAGE = 0xFFFFFFFF
-assert (HDR.size, VM.size, IMG.size) == (64, 160, 24)
+assert (HDR.size, VM.size, IMG.size) == (64, 264, 24)
 
 
 def arm64_image(size, text_offset=0, image_size=0, fill=0x5A):
@@ -484,7 +484,9 @@ def decode(bundle):
                     "n_vcpus": f[2], "mpidr": list(f[3:11]), "mem_ipa": f[11],
                     "mem_size": f[12], "kernel": f[13], "initrd": f[14], "dtb": f[15],
                     "reserved0": f[16], "kernel_offset": f[17], "initrd_offset": f[18],
-                    "dtb_offset": f[19]})
+                    "dtb_offset": f[19], "n_pt_mmio": f[20], "n_pt_irqs": f[21],
+                    "pt_mmio": [tuple(f[22 + 2 * i:24 + 2 * i]) for i in range(4)],
+                    "pt_irqs": list(f[30:38])})
     imgs = [dict(zip(["offset", "size", "crc32", "kind"],
                      IMG.unpack_from(bundle, hdr["image_offset"] + i * IMG.size)))
             for i in range(hdr["n_images"])]
@@ -563,7 +565,7 @@ def test_good_header(good):
     assert hdr["version"] == 1 and hdr["header_size"] == 64
     assert hdr["total_size"] == len(bundle)
     assert (hdr["n_vms"], hdr["n_images"]) == (2, 5)
-    assert hdr["vm_offset"] == 64 and hdr["image_offset"] == 64 + 2 * 160
+    assert hdr["vm_offset"] == 64 and hdr["image_offset"] == 64 + 2 * VM.size
     assert hdr["flags"] == 1  # tagged console
     assert hdr["reserved"] == bytes(16)
     first = imgs[0]["offset"]
@@ -590,6 +592,9 @@ def test_good_vms(good):
     assert a["initrd_offset"] == 0x600000
     assert a["dtb_offset"] == 0
     assert (b["kernel_offset"], b["initrd_offset"], b["dtb_offset"]) == (0x200000, 0, 0)
+    for v in (a, b):  # no passthrough devices: counts and arrays all zero
+        assert (v["n_pt_mmio"], v["n_pt_irqs"]) == (0, 0)
+        assert v["pt_mmio"] == [(0, 0)] * 4 and v["pt_irqs"] == [0] * 8
 
 
 def test_good_images(good):
@@ -766,9 +771,280 @@ def test_plain_console_and_summary(ws):
     assert res.stderr == ""
 
 
+# ---------------------------------------------------------------- passthrough devices
+
+# QEMU virt's PL031 RTC (BOARD: pl031@9010000, 4 KiB, SPI 2 = INTID 34, clocks = apb-pclk).
+RTC_MMIO = "<0x0 0x09010000 0x0 0x1000>"
+RTC = {"passthrough_mmio": RTC_MMIO, "passthrough_irqs": "<34>"}
+PT_NODE = "/vms/vm@0 (vm0)"
+
+
+def board_variant(ws, *edits):
+    """BOARD as source with (old, new) text replacements, each old string found exactly once."""
+    text = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(BOARD)],
+                          capture_output=True, text=True, check=True).stdout
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = ws.path / "board.dts"
+    path.write_text(text)
+    return path
+
+
+def guest_dtb(ws, tmp_path, index):
+    bundle = split(ws.out.read_bytes())[1]
+    _, vms, imgs = decode(bundle)
+    dtb = tmp_path / f"vm{index}.dtb"
+    dtb.write_bytes(image_data(bundle, imgs[vms[index]["dtb"]]))
+    return dtb
+
+
+def fdt_props(path, node):
+    return subprocess.run(["fdtget", "-p", str(path), node], capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
+def test_passthrough_good(ws, tmp_path):
+    res = ws.run(config(vm(0, cpus=False, cpu_indices="<1>", flags='"autostart"', **RTC),
+                        vm(1, cpus=False, cpu_indices="<2>")))
+    assert res.returncode == 0, res.stderr
+    _, vms, _ = decode(split(ws.out.read_bytes())[1])
+    rtc, other = vms
+    assert rtc["n_pt_mmio"] == 1
+    assert rtc["pt_mmio"] == [(0x09010000, 0x1000), (0, 0), (0, 0), (0, 0)]
+    assert rtc["n_pt_irqs"] == 1
+    assert rtc["pt_irqs"] == [34, 0, 0, 0, 0, 0, 0, 0]
+    assert (other["n_pt_mmio"], other["n_pt_irqs"]) == (0, 0)
+    assert other["pt_mmio"] == [(0, 0)] * 4 and other["pt_irqs"] == [0] * 8
+    # the rest of the VM as without passthrough
+    assert (rtc["mem_ipa"], rtc["mem_size"], rtc["flags"]) == (0x40000000, 16 * MIB, 1)
+    lines = res.stdout.splitlines()
+    assert "  passthrough 0x9010000+0x1000 irqs 34  autostart" in lines[1]
+    assert "passthrough" not in lines[2]
+
+    # the guest tree: the board's node at the root, IPA = PA, its SPI through the virtual GIC
+    dtb = guest_dtb(ws, tmp_path, 0)
+    node = "/pl031@9010000"
+    assert fdtget(dtb, node, "compatible") == "arm,pl031 arm,primecell"
+    assert fdtget(dtb, node, "reg", "-tx") == "0 9010000 0 1000"
+    assert fdtget(dtb, node, "interrupts", "-tx") == "0 2 4"  # as the board has it
+    assert fdtget(dtb, node, "interrupts", "-tx") == fdtget(BOARD, node, "interrupts", "-tx")
+    assert fdtget(dtb, node, "clocks") == fdtget(dtb, "/apb-pclk", "phandle")
+    assert fdtget(dtb, node, "clock-names") == "apb_pclk"
+    assert sorted(fdt_props(dtb, node)) == ["clock-names", "clocks", "compatible",
+                                            "interrupts", "reg"]
+    assert fdtget(dtb, "/", "interrupt-parent") == fdtget(dtb, "/intc@8000000", "phandle")
+    assert fdtget_list(dtb, "/") == ["memory@40000000", "cpus", "psci", "intc@8000000",
+                                     "timer", "apb-pclk", "pl011@9000000", "test@a000000",
+                                     "pl031@9010000", "chosen"]
+    res = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", "-o", "/dev/null", str(dtb)],
+                         capture_output=True, text=True)
+    assert res.returncode == 0 and res.stderr == "", res.stderr
+    # the other VM's tree has no device of the board
+    assert "pl031@9010000" not in fdtget_list(guest_dtb(ws, tmp_path, 1), "/")
+
+
+def test_passthrough_node_details(ws, tmp_path):
+    """An interrupt not given to the VM drops the property; a node holding two regions is
+    copied once with all its reg entries; a node without clocks gets none."""
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x09030000 0x0 0x1000>, "
+                           "<0x0 0x0 0x0 0x1000>, <0x0 0x04000000 0x0 0x2000>",
+                           passthrough_irqs="<35 1019>"),
+                        vm(1, passthrough_irqs="<39>")))  # the PL061's SPI 7, to vm1
+    assert res.returncode == 0, res.stderr
+    _, vms, _ = decode(split(ws.out.read_bytes())[1])
+    assert vms[0]["pt_mmio"] == [(0x09030000, 0x1000), (0, 0x1000), (0x04000000, 0x2000),
+                                 (0, 0)]
+    assert vms[0]["pt_irqs"] == [35, 1019, 0, 0, 0, 0, 0, 0]
+    assert vms[1]["pt_irqs"] == [39] + [0] * 7
+    assert "  passthrough 0x9030000+0x1000,0x0+0x1000,0x4000000+0x2000 irqs 35,1019  -" \
+        in res.stdout.splitlines()[1]
+    assert "  passthrough irqs 39  -" in res.stdout.splitlines()[2]
+    dtb = guest_dtb(ws, tmp_path, 0)
+    assert sorted(fdt_props(dtb, "/pl061@9030000")) == ["clock-names", "clocks",
+                                                        "compatible", "reg"]
+    assert fdtget(dtb, "/flash@0", "compatible") == "cfi-flash"
+    assert fdtget(dtb, "/flash@0", "reg", "-tx") == "0 0 0 4000000 0 4000000 0 4000000"
+    assert sorted(fdt_props(dtb, "/flash@0")) == ["compatible", "reg"]
+    assert fdtget_list(dtb, "/")[-3:] == ["pl061@9030000", "flash@0", "chosen"]
+
+
+def test_passthrough_supplied_dtb_unchanged(ws, tmp_path):
+    ws.dtb("plain.dtb", '/dts-v1/; / { compatible = "x"; };')
+    res = ws.run(config(vm(0, device_tree='"plain.dtb"', **RTC)))
+    assert res.returncode == 0, res.stderr
+    assert fdtget_list(guest_dtb(ws, tmp_path, 0), "/") == ["chosen"]
+
+
+def test_passthrough_nested_board_node(ws, tmp_path):
+    """A device on a bus with its own address space: found and copied with CPU addresses."""
+    board = board_variant(ws, ("\tchosen {", "\tbus@c000000 {\n"
+                               "\t\tcompatible = \"simple-bus\";\n"
+                               "\t\t#address-cells = <1>; #size-cells = <1>;\n"
+                               "\t\tranges = <0x0 0x0 0xc000000 0x100000>;\n"
+                               "\t\tdev@2000 { compatible = \"acme,dev\"; reg = <0x2000 0x1000>;\n"
+                               "\t\t\tinterrupts = <0x0 0x40 0x4>; };\n"
+                               "\t\toff@4000 { compatible = \"acme,dev\"; reg = <0x4000 0x1000>;\n"
+                               "\t\t\tstatus = \"disabled\"; };\n"
+                               "\t};\n\tchosen {"))
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x0c002000 0x0 0x1000>",
+                           passthrough_irqs="<96>")), board=board)
+    assert res.returncode == 0, res.stderr
+    dtb = guest_dtb(ws, tmp_path, 0)
+    assert fdtget(dtb, "/dev@2000", "reg", "-tx") == "0 c002000 0 1000"
+    assert fdtget(dtb, "/dev@2000", "interrupts", "-tx") == "0 40 4"
+    # a disabled device is no device
+    ws.out.unlink()
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x0c004000 0x0 0x1000>")), board=board)
+    expect_error(res, ws, PT_NODE, "passthrough-mmio: 0xc004000 (0x1000 bytes): not inside "
+                 "the reg of any enabled device of the board")
+
+
+@pytest.mark.parametrize("props,problem", [
+    # not inside any device: platform-bus@c000000 has ranges but no reg
+    ({"passthrough_mmio": "<0x0 0x0c000000 0x0 0x1000>"},
+     "passthrough-mmio: 0xc000000 (0x1000 bytes): not inside the reg of any enabled device "
+     "of the board"),
+    # more than the device: pl031@9010000 is 4 KiB
+    ({"passthrough_mmio": "<0x0 0x09010000 0x0 0x2000>"},
+     "passthrough-mmio: 0x9010000 (0x2000 bytes): not inside the reg of any enabled device"),
+    # fw-cfg's 0x18 bytes hold no whole page
+    ({"passthrough_mmio": "<0x0 0x09020000 0x0 0x1000>"},
+     "passthrough-mmio: 0x9020000 (0x1000 bytes): not inside the reg of any enabled device"),
+])
+def test_passthrough_not_a_device(ws, props, problem):
+    expect_error(ws.run(config(vm(0, **props))), ws, PT_NODE, problem)
+
+
+@pytest.mark.parametrize("props,problem", [
+    # the VM's own RAM at IPA = PA (flash@0 is a device, but the VM's RAM is there)
+    ({"memory_base": "<0x0 0x0>", "passthrough_mmio": "<0x0 0x00fff000 0x0 0x2000>"},
+     "passthrough-mmio: 0xfff000 (0x2000 bytes): overlaps the VM's RAM [0x0, 0x1000000)"),
+    ({"passthrough_mmio": "<0x0 0x40000000 0x0 0x1000>"},
+     "passthrough-mmio: 0x40000000 (0x1000 bytes): overlaps the VM's RAM "
+     "[0x40000000, 0x41000000)"),
+    # the board's memory, with the VM's RAM elsewhere
+    ({"memory_base": "<0x1 0x0>", "passthrough_mmio": "<0x0 0x80000000 0x0 0x1000>"},
+     "passthrough-mmio: 0x80000000 (0x1000 bytes): overlaps board memory "
+     "[0x40000000, 0xc0000000)"),
+])
+def test_passthrough_ram(ws, props, problem):
+    expect_error(ws.run(config(vm(0, **props))), ws, PT_NODE, problem)
+
+
+def test_passthrough_console_uart(ws):
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x09000000 0x0 0x1000>")))
+    expect_error(res, ws, PT_NODE, "passthrough-mmio: 0x9000000 (0x1000 bytes): overlaps the "
+                 "board's console UART [0x9000000, 0x9001000)")
+
+
+@pytest.mark.parametrize("mmio,problem", [
+    ("<0x0 0x08000000 0x0 0x1000>",
+     "passthrough-mmio: 0x8000000 (0x1000 bytes): overlaps the board's GIC distributor "
+     "[0x8000000, 0x8010000)"),
+    ("<0x0 0x080a0000 0x0 0x20000>",
+     "passthrough-mmio: 0x80a0000 (0x20000 bytes): overlaps the board's GIC redistributors "
+     "[0x80a0000, 0x9000000)"),
+])
+def test_passthrough_gic(ws, mmio, problem):
+    expect_error(ws.run(config(vm(0, passthrough_mmio=mmio))), ws, PT_NODE, problem)
+
+
+def test_passthrough_emulated_device(ws):
+    """IPA = PA: a board device where every VM has an emulated one cannot be given."""
+    board = board_variant(ws, ("\tchosen {", "\tdev@a000000 { compatible = \"acme,dev\"; "
+                               "reg = <0x0 0xa000000 0x0 0x1000>; };\n\tchosen {"))
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x0a000000 0x0 0x1000>")), board=board)
+    expect_error(res, ws, PT_NODE, "passthrough-mmio: 0xa000000 (0x1000 bytes): overlaps the "
+                 "VM's emulated test device at [0xa000000, 0xa001000)")
+
+
+def test_passthrough_region_twice(ws):
+    res = ws.run(config(vm(0, **RTC), vm(1, passthrough_mmio=RTC_MMIO)))
+    expect_error(res, ws, "/vms/vm@1 (vm1)", "passthrough-mmio: 0x9010000 (0x1000 bytes): "
+                 "overlaps 0x9010000 (0x1000 bytes), passed through to /vms/vm@0 (vm0)")
+    res = ws.run(config(vm(0, passthrough_mmio=RTC_MMIO + ", " + RTC_MMIO)))
+    expect_error(res, ws, PT_NODE, "passthrough-mmio: 0x9010000 (0x1000 bytes): overlaps "
+                 "0x9010000 (0x1000 bytes) of this VM")
+
+
+def test_passthrough_irq_twice(ws):
+    res = ws.run(config(vm(0, passthrough_irqs="<34 40 34>")))
+    expect_error(res, ws, PT_NODE, "passthrough-irqs: 34: given twice")
+    res = ws.run(config(vm(0, **RTC), vm(1, passthrough_irqs="<40 34>")))
+    expect_error(res, ws, "/vms/vm@1 (vm1)",
+                 "passthrough-irqs: 34: already passed through to /vms/vm@0 (vm0)")
+
+
+def test_passthrough_irq_33(ws):
+    res = ws.run(config(vm(0, passthrough_irqs="<33>")))
+    expect_error(res, ws, PT_NODE, "passthrough-irqs: 33: is the interrupt of every VM's "
+                 "emulated UART (SPI 1)")
+
+
+@pytest.mark.parametrize("irq", [0, 27, 31, 1020, 0xFFFFFFFF])
+def test_passthrough_irq_not_spi(ws, irq):
+    res = ws.run(config(vm(0, passthrough_irqs=f"<{irq:#x}>")))
+    expect_error(res, ws, PT_NODE, f"passthrough-irqs: {irq}: not an SPI (INTIDs 32-1019; "
+                 "SPI n is INTID 32 + n)")
+
+
+def test_passthrough_irq_console(ws):
+    # on QEMU virt the console's SPI 1 is INTID 33 anyway: a board whose console has SPI 5
+    board = board_variant(ws, ("interrupts = <0x00 0x01 0x04>;", "interrupts = <0x00 0x05 0x04>;"))
+    res = ws.run(config(vm(0, passthrough_irqs="<36 37>")), board=board)
+    expect_error(res, ws, PT_NODE,
+                 "passthrough-irqs: 37: is the interrupt of the board's console UART")
+    assert ws.run(config(vm(0, passthrough_irqs="<36 38>")), board=board).returncode == 0
+
+
+@pytest.mark.parametrize("mmio,problem", [
+    ("<0x0 0x09010800 0x0 0x800>", "0x9010800 (0x800 bytes): not 4 KiB aligned"),
+    ("<0x0 0x09010000 0x0 0x800>", "0x9010000 (0x800 bytes): not 4 KiB aligned"),
+    ("<0x0 0x09010004 0x0 0x1000>", "0x9010004 (0x1000 bytes): not 4 KiB aligned"),
+    ("<0x0 0x09010000 0x0 0x0>", "0x9010000 (0x0 bytes): empty"),
+    ("<0xff 0xfffff000 0x0 0x2000>", "0xfffffff000 (0x2000 bytes): reaches beyond 2^40"),
+    ("<0xffffffff 0xfffff000 0x0 0x2000>",
+     "0xfffffffffffff000 (0x2000 bytes): reaches beyond 2^40"),
+])
+def test_passthrough_region_bad(ws, mmio, problem):
+    res = ws.run(config(vm(0, passthrough_mmio=mmio)))
+    expect_error(res, ws, PT_NODE, "passthrough-mmio: " + problem)
+
+
+@pytest.mark.parametrize("props,problem", [
+    ({"passthrough_mmio": ", ".join(f"<0x0 {0x09010000 + i * 0x1000:#x} 0x0 0x1000>"
+                                    for i in range(5))},
+     "passthrough-mmio: too many regions (5, at most 4)"),
+    ({"passthrough_irqs": "<34 35 36 37 38 39 40 41 42>"},
+     "passthrough-irqs: too many interrupts (9, at most 8)"),
+    ({"passthrough_mmio": "<0x0 0x09010000 0x1000>"},
+     "passthrough-mmio: must be one or more <base-hi base-lo size-hi size-lo> groups of 4 "
+     "cells"),
+    ({"passthrough_mmio": None},
+     "passthrough-mmio: must be one or more <base-hi base-lo size-hi size-lo> groups"),
+    ({"passthrough_irqs": "[22]"}, "passthrough-irqs: must be one or more 32-bit cells"),
+    ({"passthrough_irqs": None}, "passthrough-irqs: must be one or more 32-bit cells"),
+])
+def test_passthrough_too_many_or_malformed(ws, props, problem):
+    expect_error(ws.run(config(vm(0, **props))), ws, PT_NODE, problem)
+
+
+def test_passthrough_limits_ok(ws):
+    """Four regions and eight interrupts: the most one VM may have."""
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x09010000 0x0 0x1000>, "
+                           "<0x0 0x09030000 0x0 0x1000>, <0x0 0x0 0x0 0x1000>, "
+                           "<0x0 0x04000000 0x0 0x1000>",
+                           passthrough_irqs="<34 35 36 37 38 39 40 1019>")))
+    assert res.returncode == 0, res.stderr
+    _, vms, _ = decode(split(ws.out.read_bytes())[1])
+    assert (vms[0]["n_pt_mmio"], vms[0]["n_pt_irqs"]) == (4, 8)
+    assert vms[0]["pt_irqs"] == [34, 35, 36, 37, 38, 39, 40, 1019]
+
+
 # ---------------------------------------------------------------- the shipped configs
 
-LINUX_BOOTARGS = "console=ttyAMA0 earlycon loglevel=6"
+LINUX_BOOTARGS = "console=ttyAMA0 earlycon loglevel=6 panic=1"
 
 
 # (name, physical CPUs, MiB, RAM IPA, flags) of each VM of the configs known here.
@@ -784,6 +1060,7 @@ SHIPPED = {
              ("bm", [3], 16, 0x40000000, 1)],
     "linux": [("linux1", [0, 1], 256, 0x40000000, 1), ("linux2", [2], 192, 0x40000000, 1),
               ("bm", [3], 16, 0x40000000, 1)],
+    "passthrough": [("rtc", [1], 16, 0x40000000, 1), ("bm", [2], 16, 0x40000000, 1)],
 }
 
 
@@ -826,3 +1103,10 @@ def test_shipped_configs(ws, name, tmp_path):
             assert vms[i]["initrd"] != NO_IMAGE
             assert fdtget_list(dtb, "/cpus") == [f"cpu@{c}" for c in range(len(cpus))]
         assert vms[2]["initrd"] == NO_IMAGE
+    if name == "passthrough":
+        assert vms[0]["pt_mmio"] == [(0x09010000, 0x1000)] + [(0, 0)] * 3
+        assert vms[0]["pt_irqs"] == [34] + [0] * 7
+        assert (vms[1]["n_pt_mmio"], vms[1]["n_pt_irqs"]) == (0, 0)
+        dtb = tmp_path / "rtc.dtb"
+        dtb.write_bytes(image_data(bundle, imgs[vms[0]["dtb"]]))
+        assert fdtget(dtb, "/pl031@9010000", "interrupts", "-tx") == "0 2 4"

@@ -28,6 +28,14 @@ struct bb_vm {
 	uint32_t kernel_size, initrd_size, dtb_size; /* initrd_size 0: no initrd */
 };
 
+/* A VM's passthrough devices, for bb_put_passthrough(). */
+struct bb_pt {
+	uint32_t n_mmio;
+	struct bundle_mmio mmio[BUNDLE_MAX_PT_MMIO];
+	uint32_t n_irqs;
+	uint32_t irqs[BUNDLE_MAX_PT_IRQS];
+};
+
 static inline void bb_put32(uint8_t *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
@@ -187,6 +195,27 @@ static inline size_t bb_build(uint8_t *b, uint32_t flags, const struct bb_vm *vm
 	}
 	bb_fix_crcs(b, total);
 	return total;
+}
+
+/*
+ * Gives VM i of a bundle built by bb_build() (size bytes) these passthrough devices: counts
+ * and both arrays written whole (entries past the counts as pt has them), CRCs recomputed.
+ */
+static inline void bb_put_passthrough(uint8_t *b, size_t size, uint32_t i,
+				      const struct bb_pt *pt)
+{
+	uint8_t *vm = bb_vm_at(b, i);
+	uint32_t k;
+
+	bb_put32(vm + BB_VM(n_passthrough_mmio), pt->n_mmio);
+	bb_put32(vm + BB_VM(n_passthrough_irqs), pt->n_irqs);
+	for (k = 0; k < BUNDLE_MAX_PT_MMIO; k++) {
+		bb_put64(vm + BB_VM(passthrough_mmio) + 16 * k, pt->mmio[k].base);
+		bb_put64(vm + BB_VM(passthrough_mmio) + 16 * k + 8, pt->mmio[k].size);
+	}
+	for (k = 0; k < BUNDLE_MAX_PT_IRQS; k++)
+		bb_put32(vm + BB_VM(passthrough_irqs) + 4 * k, pt->irqs[k]);
+	bb_fix_crcs(b, size);
 }
 
 #endif

@@ -17,6 +17,7 @@
 #include "core/bundle.h"
 
 #define MiB_ (1ULL << 20)
+#define VM_SIZE sizeof(struct bundle_vm)
 
 /*
  * The standard bundle: images 0 alpha kernel, 1 alpha dtb, 2 beta kernel, 3 beta initrd,
@@ -66,6 +67,8 @@ static void vm32(uint32_t i, size_t off, uint32_t v) { bb_put32(bb_vm_at(buf, i)
 static void vm64(uint32_t i, size_t off, uint64_t v) { bb_put64(bb_vm_at(buf, i) + off, v); }
 static void img32(uint32_t i, size_t off, uint32_t v) { bb_put32(bb_img_at(buf, i) + off, v); }
 static void img64(uint32_t i, size_t off, uint64_t v) { bb_put64(bb_img_at(buf, i) + off, v); }
+
+static void pt(uint32_t i, const struct bb_pt *p) { bb_put_passthrough(buf, len, i, p); }
 
 static void vmname(uint32_t i, const char *name, size_t n)
 {
@@ -390,7 +393,7 @@ static void t_tables_overlap(void **state)
 {
 	(void)state;
 	std_bundle();
-	hdr32(BB_HDR(image_offset), 64 + 160);
+	hdr32(BB_HDR(image_offset), 64 + VM_SIZE);
 	fix();
 	expect_err("bundle: the VM and image tables overlap");
 	hdr32(BB_HDR(image_offset), 64);
@@ -523,7 +526,7 @@ static void t_header_crc_covers_tables(void **state)
 
 	(void)state;
 	/* a VM field, an image entry, the padding between the tables and the first image */
-	static const size_t spots[] = { 64 + 104, 64 + 2 * 160 + 8, 0xfff };
+	static const size_t spots[] = { 64 + 104, 64 + 2 * VM_SIZE + 8, 0xfff };
 
 	for (size_t i = 0; i < sizeof(spots) / sizeof(spots[0]); i++) {
 		std_bundle();
@@ -871,34 +874,316 @@ static void t_image_crc(void **state)
 	expect_err(want);
 }
 
-/* ---- robustness ---- */
+/* ---- passthrough devices ---- */
 
-/* Every byte of the header and tables set to a few values, CRCs fixed: no crash, a reason. */
-static void t_mutation_sweep(void **state)
+/* alpha: QEMU virt's PL031 and PL061, SPIs 2 and 7; beta: 2 MiB at 512 MiB, INTIDs 35, 1019. */
+static const struct bb_pt pt_alpha = {
+	2, { { 0x09010000, 0x1000 }, { 0x09030000, 0x1000 } }, 2, { 34, 39 },
+};
+static const struct bb_pt pt_beta = { 1, { { 0x20000000, 2 * MiB_ } }, 2, { 35, 1019 } };
+
+static void pt_bundle(void)
 {
-	static const uint8_t vals[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
-	size_t tables_end = 64 + 2 * 160 + 5 * 24, i, v;
-	uint8_t *copy;
+	std_bundle();
+	pt(0, &pt_alpha);
+	pt(1, &pt_beta);
+	expect_ok();
+}
+
+static void t_pt_good(void **state)
+{
+	(void)state;
+	pt_bundle();
+	/* the field offsets the hypervisor and the tool agree on */
+	assert_int_equal(VM_SIZE, 264);
+	assert_int_equal(BB_VM(n_passthrough_mmio), 160);
+	assert_int_equal(BB_VM(n_passthrough_irqs), 164);
+	assert_int_equal(BB_VM(passthrough_mmio), 168);
+	assert_int_equal(BB_VM(passthrough_irqs), 232);
+	assert_int_equal(bb_get64(bb_vm_at(buf, 0) + 168 + 16 + 8), 0x1000);
+	assert_int_equal(bb_get32(bb_vm_at(buf, 1) + 232 + 4), 1019);
+}
+
+static void t_pt_good_edges(void **state)
+{
+	/* right after the GICD, the GICR frames of 8 vCPUs, the UART, the test device, ending
+	 * right before them, right after and right before RAM, ending exactly at 2^40 */
+	static const struct bb_pt a = {
+		4, { { 0x08010000, 0x90000 }, { 0x081a0000, 0xe60000 }, { 0x09001000, 0xfff000 },
+		     { 0x0a001000, 0x1000 } },
+		8, { 32, 34, 35, 36, 37, 38, 39, 1019 },
+	};
+	static const struct bb_pt b = {
+		4, { { 0x07fff000, 0x1000 }, { 0x41000000, 0x1000 }, { 0x3ffff000, 0x1000 },
+		     { BUNDLE_IPA_LIMIT - 0x1000, 0x1000 } },
+		0, { 0 },
+	};
 
 	(void)state;
 	std_bundle();
-	copy = aligned_alloc(BUNDLE_ALIGN, len);
-	assert_non_null(copy);
-	for (i = 0; i < tables_end; i++) {
-		for (v = 0; v < sizeof(vals); v++) {
-			memcpy(copy, buf, len);
-			copy[i] = vals[v];
-			bb_fix_crcs(copy, len);
-			if (bundle_validate(copy, len, err, sizeof(err)) == 0) {
-				assert_string_equal(err, "");
-				continue;
-			}
-			if (strncmp(err, "bundle: ", 8) && strncmp(err, "vm ", 3) &&
-			    strncmp(err, "image #", 7))
-				fail_msg("byte %zu = 0x%02x: odd message \"%s\"", i, vals[v], err);
-		}
+	pt(0, &a);
+	pt(1, &b);
+	expect_ok();
+}
+
+static void t_pt_too_many_mmio(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm32(0, BB_VM(n_passthrough_mmio), BUNDLE_MAX_PT_MMIO + 1);
+	fix();
+	expect_err("vm 'alpha': 5 passthrough MMIO regions, at most 4");
+	vm32(0, BB_VM(n_passthrough_mmio), 0xffffffff);
+	fix();
+	expect_err("vm 'alpha': 4294967295 passthrough MMIO regions, at most 4");
+}
+
+static void t_pt_too_many_irqs(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm32(1, BB_VM(n_passthrough_irqs), BUNDLE_MAX_PT_IRQS + 1);
+	fix();
+	expect_err("vm 'beta': 9 passthrough IRQs, at most 8");
+}
+
+static void t_pt_unused_mmio_slot(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm64(1, BB_VM(passthrough_mmio) + 16 * 3 + 8, 0x1000);
+	fix();
+	expect_err("vm 'beta': passthrough_mmio[3] is set but the VM has 1 regions");
+	pt_bundle();
+	vm64(0, BB_VM(passthrough_mmio) + 16 * 2, 0x09020000); /* a base alone counts too */
+	fix();
+	expect_err("vm 'alpha': passthrough_mmio[2] is set but the VM has 2 regions");
+	/* a count of 0 with entries left behind */
+	pt_bundle();
+	vm32(0, BB_VM(n_passthrough_mmio), 0);
+	fix();
+	expect_err("vm 'alpha': passthrough_mmio[0] is set but the VM has 0 regions");
+}
+
+static void t_pt_unused_irq_slot(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm32(1, BB_VM(passthrough_irqs) + 4 * 7, 40);
+	fix();
+	expect_err("vm 'beta': passthrough_irqs[7] is set but the VM has 2 IRQs");
+}
+
+static void t_pt_mmio_empty(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm64(0, BB_VM(passthrough_mmio) + 16 + 8, 0);
+	fix();
+	expect_err("vm 'alpha': passthrough mmio #1 0x9030000: empty (size 0)");
+}
+
+static void t_pt_mmio_base_misaligned(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm64(0, BB_VM(passthrough_mmio), 0x09010800);
+	fix();
+	expect_err("vm 'alpha': passthrough mmio #0 0x9010800: base is not 4 KiB aligned");
+}
+
+static void t_pt_mmio_size_misaligned(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm64(0, BB_VM(passthrough_mmio) + 8, 0x1800);
+	fix();
+	expect_err("vm 'alpha': passthrough mmio #0 0x9010000: size 0x1800 is not a multiple of 4 KiB");
+	vm64(0, BB_VM(passthrough_mmio) + 8, 0x200);
+	fix();
+	expect_err("vm 'alpha': passthrough mmio #0 0x9010000: size 0x200 is not a multiple of 4 KiB");
+}
+
+static void t_pt_mmio_beyond_2_40(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm64(1, BB_VM(passthrough_mmio), BUNDLE_IPA_LIMIT - 0x1000);
+	fix();
+	expect_err("vm 'beta': passthrough mmio #0 0xfffffff000: 0x200000 bytes reach beyond 2^40");
+	vm64(1, BB_VM(passthrough_mmio), BUNDLE_IPA_LIMIT);
+	vm64(1, BB_VM(passthrough_mmio) + 8, 0x1000);
+	fix();
+	expect_err("vm 'beta': passthrough mmio #0 0x10000000000: 0x1000 bytes reach beyond 2^40");
+	/* a size that would wrap the end address */
+	vm64(1, BB_VM(passthrough_mmio), 0x20000000);
+	vm64(1, BB_VM(passthrough_mmio) + 8, 0xfffffffff0000000ULL);
+	fix();
+	expect_err("vm 'beta': passthrough mmio #0 0x20000000: 0xfffffffff0000000 bytes reach beyond 2^40");
+}
+
+static void t_pt_mmio_ram(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm64(0, BB_VM(passthrough_mmio) + 16, 0x40fff000);
+	vm64(0, BB_VM(passthrough_mmio) + 16 + 8, 0x2000);
+	fix();
+	expect_err("vm 'alpha': passthrough mmio #1 0x40fff000: overlaps the VM's RAM [0x40000000, 0x41000000)");
+	vm64(0, BB_VM(passthrough_mmio) + 16, 0x3ffff000);
+	fix();
+	expect_err("vm 'alpha': passthrough mmio #1 0x3ffff000: overlaps the VM's RAM [0x40000000, 0x41000000)");
+	/* beta's RAM, at 4 GiB, covers it whole */
+	pt_bundle();
+	vm64(1, BB_VM(passthrough_mmio), 0x100100000ULL);
+	fix();
+	expect_err("vm 'beta': passthrough mmio #0 0x100100000: overlaps the VM's RAM [0x100000000, 0x102000000)");
+}
+
+static void t_pt_mmio_emulated(void **state)
+{
+	static const struct {
+		uint64_t base, size;
+		const char *msg;
+	} cases[] = {
+		{ 0x07fff000, 0x2000, "vm 'alpha': passthrough mmio #0 0x7fff000: overlaps the emulated GIC distributor [0x8000000, 0x8010000)" },
+		{ 0x0800f000, 0x1000, "vm 'alpha': passthrough mmio #0 0x800f000: overlaps the emulated GIC distributor [0x8000000, 0x8010000)" },
+		{ 0x08190000, 0x20000, "vm 'alpha': passthrough mmio #0 0x8190000: overlaps the emulated GIC redistributors [0x80a0000, 0x81a0000)" },
+		{ 0x08000000, 0x2000000, "vm 'alpha': passthrough mmio #0 0x8000000: overlaps the emulated GIC distributor [0x8000000, 0x8010000)" },
+		{ 0x08fff000, 0x2000, "vm 'alpha': passthrough mmio #0 0x8fff000: overlaps the emulated UART [0x9000000, 0x9001000)" },
+		{ 0x0a000000, 0x1000, "vm 'alpha': passthrough mmio #0 0xa000000: overlaps the emulated test device [0xa000000, 0xa001000)" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pt_bundle();
+		vm64(0, BB_VM(passthrough_mmio), cases[i].base);
+		vm64(0, BB_VM(passthrough_mmio) + 8, cases[i].size);
+		fix();
+		expect_err(cases[i].msg);
 	}
-	free(copy);
+}
+
+static void t_pt_mmio_twice_in_vm(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm64(0, BB_VM(passthrough_mmio) + 16, 0x09010000);
+	fix();
+	expect_err("vm 'alpha': passthrough mmio #1 0x9010000: overlaps passthrough mmio #0 0x9010000 of the same VM");
+	vm64(0, BB_VM(passthrough_mmio) + 16, 0x09000000 + 0x2000);
+	vm64(0, BB_VM(passthrough_mmio) + 16 + 8, 0x10000);
+	fix();
+	expect_err("vm 'alpha': passthrough mmio #1 0x9002000: overlaps passthrough mmio #0 0x9010000 of the same VM");
+}
+
+static void t_pt_mmio_other_vm(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm64(1, BB_VM(passthrough_mmio), 0x09030000);
+	vm64(1, BB_VM(passthrough_mmio) + 8, 0x1000);
+	fix();
+	expect_err("vm 'beta': passthrough mmio #0 0x9030000: overlaps passthrough mmio #1 0x9030000 of vm 'alpha'");
+	vm64(1, BB_VM(passthrough_mmio), 0x09000000 + 0x4000);
+	vm64(1, BB_VM(passthrough_mmio) + 8, 0x10000);
+	fix();
+	expect_err("vm 'beta': passthrough mmio #0 0x9004000: overlaps passthrough mmio #0 0x9010000 of vm 'alpha'");
+}
+
+static void t_pt_irq_not_spi(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm32(0, BB_VM(passthrough_irqs) + 4, 31);
+	fix();
+	expect_err("vm 'alpha': passthrough irq 31: not an SPI (INTIDs 32-1019)");
+	vm32(0, BB_VM(passthrough_irqs) + 4, 1020);
+	fix();
+	expect_err("vm 'alpha': passthrough irq 1020: not an SPI (INTIDs 32-1019)");
+	vm32(0, BB_VM(passthrough_irqs) + 4, 0); /* a used slot may not be 0 either */
+	fix();
+	expect_err("vm 'alpha': passthrough irq 0: not an SPI (INTIDs 32-1019)");
+	vm32(0, BB_VM(passthrough_irqs) + 4, 0xffffffff);
+	fix();
+	expect_err("vm 'alpha': passthrough irq 4294967295: not an SPI (INTIDs 32-1019)");
+}
+
+static void t_pt_irq_uart(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm32(1, BB_VM(passthrough_irqs), 33);
+	fix();
+	expect_err("vm 'beta': passthrough irq 33: is the emulated UART's interrupt");
+}
+
+static void t_pt_irq_twice_in_vm(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm32(0, BB_VM(passthrough_irqs) + 4, 34);
+	fix();
+	expect_err("vm 'alpha': passthrough irq 34: listed twice");
+}
+
+static void t_pt_irq_other_vm(void **state)
+{
+	(void)state;
+	pt_bundle();
+	vm32(1, BB_VM(passthrough_irqs) + 4, 39);
+	fix();
+	expect_err("vm 'beta': passthrough irq 39: already passed through to vm 'alpha'");
+}
+
+static void t_pt_checked_after_images(void **state)
+{
+	(void)state;
+	/* one reason per bundle: the image problem of the same VM is reported first */
+	pt_bundle();
+	vm32(0, BB_VM(n_passthrough_irqs), 9);
+	vm64(0, BB_VM(dtb_offset), 4);
+	fix();
+	expect_err("vm 'alpha': dtb_offset 0x4 is not 8-byte aligned");
+}
+
+/* ---- robustness ---- */
+
+/*
+ * Every byte of the header and tables set to a few values, CRCs fixed: no crash, a reason. Both
+ * the standard bundle and one with passthrough devices.
+ */
+static void t_mutation_sweep(void **state)
+{
+	static const uint8_t vals[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
+	size_t tables_end = 64 + 2 * VM_SIZE + 5 * 24, i, v;
+	uint8_t *copy;
+
+	(void)state;
+	for (int with_pt = 0; with_pt < 2; with_pt++) {
+		if (with_pt)
+			pt_bundle();
+		else
+			std_bundle();
+		copy = aligned_alloc(BUNDLE_ALIGN, len);
+		assert_non_null(copy);
+		for (i = 0; i < tables_end; i++) {
+			for (v = 0; v < sizeof(vals); v++) {
+				memcpy(copy, buf, len);
+				copy[i] = vals[v];
+				bb_fix_crcs(copy, len);
+				if (bundle_validate(copy, len, err, sizeof(err)) == 0) {
+					assert_string_equal(err, "");
+					continue;
+				}
+				if (strncmp(err, "bundle: ", 8) && strncmp(err, "vm ", 3) &&
+				    strncmp(err, "image #", 7))
+					fail_msg("byte %zu = 0x%02x: odd message \"%s\"", i, vals[v],
+						 err);
+			}
+		}
+		free(copy);
+	}
 }
 
 static void t_short_err_buffer(void **state)
@@ -982,6 +1267,25 @@ int main(void)
 		T(t_kernel_initrd_overlap),
 		T(t_initrd_dtb_overlap),
 		T(t_image_crc),
+		T(t_pt_good),
+		T(t_pt_good_edges),
+		T(t_pt_too_many_mmio),
+		T(t_pt_too_many_irqs),
+		T(t_pt_unused_mmio_slot),
+		T(t_pt_unused_irq_slot),
+		T(t_pt_mmio_empty),
+		T(t_pt_mmio_base_misaligned),
+		T(t_pt_mmio_size_misaligned),
+		T(t_pt_mmio_beyond_2_40),
+		T(t_pt_mmio_ram),
+		T(t_pt_mmio_emulated),
+		T(t_pt_mmio_twice_in_vm),
+		T(t_pt_mmio_other_vm),
+		T(t_pt_irq_not_spi),
+		T(t_pt_irq_uart),
+		T(t_pt_irq_twice_in_vm),
+		T(t_pt_irq_other_vm),
+		T(t_pt_checked_after_images),
 		T(t_mutation_sweep),
 		T(t_short_err_buffer),
 #undef T

@@ -12,11 +12,12 @@
 #include "mkimage.h"
 
 #define MPIDR_CELL_MASK 0x00ffffffu /* Aff2.Aff1.Aff0: what one cell can name */
+#define ULL(x) ((unsigned long long)(x))
 
 static const char *const root_props[] = { "compatible", "console-mode", NULL };
 static const char *const vm_props[] = {
 	"name", "cpus", "cpu-indices", "memory-size", "memory-base", "kernel", "initrd",
-	"device-tree", "bootargs", "console", "flags", NULL,
+	"device-tree", "bootargs", "console", "flags", "passthrough-mmio", "passthrough-irqs", NULL,
 };
 
 static const struct {
@@ -229,6 +230,160 @@ static void parse_flags(const struct config *cfg, struct vm_cfg *vm, const void 
 	}
 }
 
+static bool overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	/* Callers keep both ranges below 2^64 (checked against 2^40 or from the board). */
+	return a < b + bs && b < a + as;
+}
+
+/* "passthrough-mmio: 0x9010000 (0x1000 bytes): problem" */
+#define PT_MMIO_DIE(cfg, vm, r, fmt, ...)                                                  \
+	cfg_die(cfg, vm, NULL, "passthrough-mmio: 0x%llx (0x%llx bytes): " fmt, ULL((r)->base), \
+		ULL((r)->size), ##__VA_ARGS__)
+
+/* The board side of a region: in a device, clear of memory, the console and the GIC. */
+static int pt_mmio_board(const struct config *cfg, const struct vm_cfg *vm,
+			 const struct bundle_mmio *r)
+{
+	const struct platform *plat = cfg->plat;
+	const struct plat_gic *gic = &plat->gic;
+	int node;
+
+	for (uint32_t i = 0; i < plat->n_mem; i++)
+		if (overlaps(r->base, r->size, plat->mem[i].base, plat->mem[i].size))
+			PT_MMIO_DIE(cfg, vm, r, "overlaps board memory [0x%llx, 0x%llx)",
+				    ULL(plat->mem[i].base), ULL(plat->mem[i].base + plat->mem[i].size));
+	/* A console of unknown size still has its first byte. */
+	if (plat->uart.present &&
+	    overlaps(r->base, r->size, plat->uart.base, MAX(plat->uart.size, 1ULL)))
+		PT_MMIO_DIE(cfg, vm, r, "overlaps the board's console UART [0x%llx, 0x%llx)",
+			    ULL(plat->uart.base), ULL(plat->uart.base + MAX(plat->uart.size, 1ULL)));
+	if (gic->version && overlaps(r->base, r->size, gic->gicd_base, gic->gicd_size))
+		PT_MMIO_DIE(cfg, vm, r, "overlaps the board's GIC distributor [0x%llx, 0x%llx)",
+			    ULL(gic->gicd_base), ULL(gic->gicd_base + gic->gicd_size));
+	for (uint32_t i = 0; gic->version && i < gic->n_gicr; i++)
+		if (overlaps(r->base, r->size, gic->gicr[i].base, gic->gicr[i].size))
+			PT_MMIO_DIE(cfg, vm, r,
+				    "overlaps the board's GIC redistributors [0x%llx, 0x%llx)",
+				    ULL(gic->gicr[i].base), ULL(gic->gicr[i].base + gic->gicr[i].size));
+	node = board_device_at(&cfg->board, r->base, r->size);
+	if (node < 0)
+		PT_MMIO_DIE(cfg, vm, r, "not inside the reg of any enabled device of the board");
+	return node;
+}
+
+static void parse_pt_mmio(const struct config *cfg, struct vm_cfg *vm, const void *fdt,
+			  int node)
+{
+	static const struct {
+		uint64_t base, size;
+		const char *name;
+	} emulated[] = {
+		{ GICD_IPA, GICD_SIZE, "GIC distributor" },
+		{ GICR_IPA, GICR_SIZE_PER_VCPU * BUNDLE_MAX_VCPUS, "GIC redistributors" },
+		{ UART_IPA, UART_SIZE, "UART" },
+		{ TEST_IPA, TEST_SIZE, "test device" },
+	};
+	const fdt32_t *p;
+	struct bundle_mmio *r;
+	uint32_t n;
+	int len;
+
+	p = fdt_getprop(fdt, node, "passthrough-mmio", &len);
+	if (!p)
+		return;
+	if (len <= 0 || len % 16)
+		cfg_die(cfg, vm, NULL,
+			"passthrough-mmio: must be one or more <base-hi base-lo size-hi size-lo> groups of 4 cells");
+	n = (uint32_t)len / 16;
+	if (n > BUNDLE_MAX_PT_MMIO)
+		cfg_die(cfg, vm, NULL, "passthrough-mmio: too many regions (%u, at most %u)", n,
+			BUNDLE_MAX_PT_MMIO);
+	for (uint32_t k = 0; k < n; k++, p += 4) {
+		r = &vm->pt_mmio[k];
+		r->base = (uint64_t)fdt32_to_cpu(p[0]) << 32 | fdt32_to_cpu(p[1]);
+		r->size = (uint64_t)fdt32_to_cpu(p[2]) << 32 | fdt32_to_cpu(p[3]);
+		if (!r->size)
+			PT_MMIO_DIE(cfg, vm, r, "empty");
+		if (r->base % PT_PAGE || r->size % PT_PAGE)
+			PT_MMIO_DIE(cfg, vm, r, "not 4 KiB aligned (base and size must be 4 KiB multiples)");
+		if (r->base >= BUNDLE_IPA_LIMIT || r->size > BUNDLE_IPA_LIMIT - r->base)
+			PT_MMIO_DIE(cfg, vm, r, "reaches beyond 2^40");
+		/* Mapped at IPA = PA: the guest-physical side must be free too. */
+		if (overlaps(r->base, r->size, vm->mem_ipa, vm->mem_size))
+			PT_MMIO_DIE(cfg, vm, r, "overlaps the VM's RAM [0x%llx, 0x%llx)",
+				    ULL(vm->mem_ipa), ULL(vm->mem_ipa + vm->mem_size));
+		vm->pt_node[k] = pt_mmio_board(cfg, vm, r);
+		for (size_t i = 0; i < ARRAY_SIZE(emulated); i++)
+			if (overlaps(r->base, r->size, emulated[i].base, emulated[i].size))
+				PT_MMIO_DIE(cfg, vm, r,
+					    "overlaps the VM's emulated %s at [0x%llx, 0x%llx)",
+					    emulated[i].name, ULL(emulated[i].base),
+					    ULL(emulated[i].base + emulated[i].size));
+		for (uint32_t j = 0; j < k; j++)
+			if (overlaps(r->base, r->size, vm->pt_mmio[j].base, vm->pt_mmio[j].size))
+				PT_MMIO_DIE(cfg, vm, r, "overlaps 0x%llx (0x%llx bytes) of this VM",
+					    ULL(vm->pt_mmio[j].base), ULL(vm->pt_mmio[j].size));
+		for (const struct vm_cfg *o = cfg->vms; o < vm; o++)
+			for (uint32_t j = 0; j < o->n_pt_mmio; j++)
+				if (overlaps(r->base, r->size, o->pt_mmio[j].base,
+					     o->pt_mmio[j].size))
+					PT_MMIO_DIE(cfg, vm, r,
+						    "overlaps 0x%llx (0x%llx bytes), passed through to %s (%s)",
+						    ULL(o->pt_mmio[j].base), ULL(o->pt_mmio[j].size),
+						    o->node, o->name);
+		vm->n_pt_mmio = k + 1;
+	}
+}
+
+static void parse_pt_irqs(const struct config *cfg, struct vm_cfg *vm, const void *fdt,
+			  int node)
+{
+	/*
+	 * How many SPIs the board's GIC implements is not in its tree (the arm,gic-v3 binding
+	 * has no such property; only GICD_TYPER knows, at run time): the architecture's limit.
+	 */
+	uint32_t n, intid, end = SPI_END;
+	const fdt32_t *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, "passthrough-irqs", &len);
+	if (!p)
+		return;
+	if (len <= 0 || len % 4)
+		cfg_die(cfg, vm, NULL, "passthrough-irqs: must be one or more 32-bit cells (GIC INTIDs)");
+	n = (uint32_t)len / 4;
+	if (n > BUNDLE_MAX_PT_IRQS)
+		cfg_die(cfg, vm, NULL, "passthrough-irqs: too many interrupts (%u, at most %u)", n,
+			BUNDLE_MAX_PT_IRQS);
+	for (uint32_t k = 0; k < n; k++) {
+		intid = fdt32_to_cpu(p[k]);
+		if (intid < SPI_FIRST || intid >= end)
+			cfg_die(cfg, vm, NULL,
+				"passthrough-irqs: %u: not an SPI (INTIDs %u-%u; SPI n is INTID 32 + n)",
+				intid, SPI_FIRST, end - 1);
+		if (intid == UART_INTID)
+			cfg_die(cfg, vm, NULL,
+				"passthrough-irqs: %u: is the interrupt of every VM's emulated UART (SPI 1)",
+				intid);
+		if (cfg->plat->uart.present && intid == cfg->plat->uart.intid)
+			cfg_die(cfg, vm, NULL,
+				"passthrough-irqs: %u: is the interrupt of the board's console UART",
+				intid);
+		for (uint32_t j = 0; j < k; j++)
+			if (vm->pt_irqs[j] == intid)
+				cfg_die(cfg, vm, NULL, "passthrough-irqs: %u: given twice", intid);
+		for (const struct vm_cfg *o = cfg->vms; o < vm; o++)
+			for (uint32_t j = 0; j < o->n_pt_irqs; j++)
+				if (o->pt_irqs[j] == intid)
+					cfg_die(cfg, vm, NULL,
+						"passthrough-irqs: %u: already passed through to %s (%s)",
+						intid, o->node, o->name);
+		vm->pt_irqs[k] = intid;
+		vm->n_pt_irqs = k + 1;
+	}
+}
+
 static void parse_vm(struct config *cfg, struct vm_cfg *vm, const void *fdt, int node,
 		     const struct platform *plat)
 {
@@ -262,6 +417,8 @@ static void parse_vm(struct config *cfg, struct vm_cfg *vm, const void *fdt, int
 	if (console && strcmp(console, "pl011"))
 		cfg_die(cfg, vm, NULL, "console: unknown console '%s' (only \"pl011\")", console);
 	parse_flags(cfg, vm, fdt, node);
+	parse_pt_mmio(cfg, vm, fdt, node);
+	parse_pt_irqs(cfg, vm, fdt, node);
 }
 
 void config_parse(struct config *cfg, const void *fdt, const struct platform *plat)

@@ -13,13 +13,7 @@
 #define PATCH_ROOM 4096
 #define PHANDLE_APB_PCLK 1
 #define PHANDLE_GIC 2
-/* The virtual GICv3 (docs/guest-abi.md): QEMU virt's addresses, one redistributor per vCPU. */
-#define GICD_IPA 0x08000000ULL
-#define GICD_SIZE 0x10000ULL
-#define GICR_IPA 0x080a0000ULL
-#define GICR_SIZE_PER_VCPU 0x20000ULL
-#define UART_IPA 0x09000000ULL
-#define TEST_IPA 0x0a000000ULL
+/* The virtual GICv3 and devices: QEMU virt's addresses (mkimage.h), one GICR per vCPU. */
 #define UART_CLOCK_HZ 24000000
 /* The interrupt specifier of the arm,gic-v3 binding: type, number, flags (no CPU mask). */
 #define GIC_SPI 0
@@ -35,10 +29,10 @@ static void check(const struct config *cfg, const struct vm_cfg *vm, int err, co
 		cfg_die(cfg, vm, NULL, "device-tree: %s: %s", what, fdt_strerror(err));
 }
 
-/* A property whose value is 64-bit cells (reg, initrd addresses). */
+/* A property whose value is 64-bit cells (reg, initrd addresses); n <= 2 * BOARD_MAX_REGS. */
 static int prop_u64s(void *fdt, const char *name, const uint64_t *v, int n)
 {
-	fdt64_t cells[4];
+	fdt64_t cells[2 * BOARD_MAX_REGS];
 
 	for (int i = 0; i < n; i++)
 		cells[i] = cpu_to_fdt64(v[i]);
@@ -112,7 +106,7 @@ static int gen_timer(void *fdt)
 
 static int gen_devices(void *fdt)
 {
-	const uint64_t uart_reg[] = { UART_IPA, 0x1000 }, test_reg[] = { TEST_IPA, 0x1000 };
+	const uint64_t uart_reg[] = { UART_IPA, UART_SIZE }, test_reg[] = { TEST_IPA, TEST_SIZE };
 	const fdt32_t clocks[] = { cpu_to_fdt32(PHANDLE_APB_PCLK), cpu_to_fdt32(PHANDLE_APB_PCLK) };
 	const fdt32_t uart_irq[] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(UART_SPI),
 				     cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH) };
@@ -140,6 +134,113 @@ static int gen_devices(void *fdt)
 	err |= fdt_property_string(fdt, "compatible", "ftvisor,test-mmio");
 	err |= prop_u64s(fdt, "reg", test_reg, 2);
 	err |= fdt_end_node(fdt);
+	return err;
+}
+
+/* The names generate() gives the root's children, besides memory@<base>. */
+static const char *const fixed_nodes[] = {
+	"cpus", "psci", "intc@8000000", "timer", "apb-pclk", "pl011@9000000", "test@a000000",
+	"chosen", NULL,
+};
+
+static bool irq_passed(const struct vm_cfg *vm, uint32_t intid)
+{
+	for (uint32_t i = 0; i < vm->n_pt_irqs; i++)
+		if (vm->pt_irqs[i] == intid)
+			return true;
+	return false;
+}
+
+/*
+ * One board node given to the VM, copied to the root: its name, compatible, reg as CPU
+ * physical addresses (IPA = PA) in the root's 2 + 2 cells, interrupts only when each is one
+ * of the VM's passthrough SPIs (interrupt-parent: the root's, the virtual GIC), and the
+ * fixed apb_pclk in place of whatever clocks it had (AMBA drivers need one to probe).
+ */
+static int gen_passthrough_node(const struct config *cfg, const struct vm_cfg *vm, void *fdt,
+				int node, const struct bundle_mmio *r)
+{
+	struct mem_range regs[BOARD_MAX_REGS];
+	uint64_t reg[2 * BOARD_MAX_REGS];
+	uint32_t spec[BOARD_MAX_IRQS][3], intids[BOARD_MAX_IRQS];
+	fdt32_t irqs[3 * BOARD_MAX_IRQS];
+	const void *compat;
+	const char *bname;
+	char name[128];
+	uint32_t len, clen;
+	int n, n_irqs, err = 0;
+
+	bname = dt_node_name(&cfg->board, node, &len);
+	if (!bname || !len || len >= sizeof(name))
+		cfg_die(cfg, vm, NULL, "passthrough-mmio: 0x%llx: the board node holding it has no usable name",
+			(unsigned long long)r->base);
+	memcpy(name, bname, len);
+	name[len] = '\0';
+	n = board_node_regs(&cfg->board, node, regs, BOARD_MAX_REGS);
+	if (n <= 0) /* board_device_at() read them all already */
+		cfg_die(cfg, vm, NULL, "passthrough-mmio: 0x%llx: board node %s: bad reg",
+			(unsigned long long)r->base, name);
+	for (int i = 0; i < n; i++) {
+		reg[2 * i] = regs[i].base;
+		reg[2 * i + 1] = regs[i].size;
+	}
+	n_irqs = board_node_irqs(&cfg->board, node, spec, intids, BOARD_MAX_IRQS);
+	for (int i = 0; i < n_irqs; i++)
+		if (!irq_passed(vm, intids[i]))
+			n_irqs = -1;
+	for (int i = 0; i < n_irqs; i++)
+		for (int j = 0; j < 3; j++)
+			irqs[3 * i + j] = cpu_to_fdt32(spec[i][j]);
+
+	err |= fdt_begin_node(fdt, name);
+	compat = dt_getprop(&cfg->board, node, "compatible", &clen);
+	if (compat && clen)
+		err |= fdt_property(fdt, "compatible", compat, (int)clen);
+	err |= prop_u64s(fdt, "reg", reg, 2 * n);
+	if (n_irqs > 0)
+		err |= fdt_property(fdt, "interrupts", irqs, 3 * n_irqs * (int)sizeof(irqs[0]));
+	if (dt_getprop(&cfg->board, node, "clocks", NULL)) {
+		err |= fdt_property_u32(fdt, "clocks", PHANDLE_APB_PCLK);
+		err |= fdt_property_string(fdt, "clock-names", "apb_pclk");
+	}
+	err |= fdt_end_node(fdt);
+	return err;
+}
+
+/* Each board node holding a passthrough region, once, in the order of the regions. */
+static int gen_passthrough(const struct config *cfg, const struct vm_cfg *vm, void *fdt)
+{
+	char name[128];
+	const char *bname;
+	uint32_t len;
+	int err = 0;
+	bool seen;
+
+	for (uint32_t k = 0; k < vm->n_pt_mmio; k++) {
+		seen = false;
+		for (uint32_t j = 0; j < k; j++)
+			seen |= vm->pt_node[j] == vm->pt_node[k];
+		if (seen)
+			continue;
+		/* A name the tree has already would make two nodes of one name. */
+		bname = dt_node_name(&cfg->board, vm->pt_node[k], &len);
+		snprintf(name, sizeof(name), "%.*s", bname ? (int)len : 0, bname ? bname : "");
+		for (const char *const *f = fixed_nodes; *f; f++)
+			if (!strcmp(name, *f) || !strncmp(name, "memory@", 7))
+				cfg_die(cfg, vm, NULL,
+					"passthrough-mmio: 0x%llx: its board node '%s' has the name of a node the guest tree already has",
+					(unsigned long long)vm->pt_mmio[k].base, name);
+		for (uint32_t j = 0; j < k; j++) {
+			bname = dt_node_name(&cfg->board, vm->pt_node[j], &len);
+			if (vm->pt_node[j] != vm->pt_node[k] && bname && strlen(name) == len &&
+			    !memcmp(name, bname, len))
+				cfg_die(cfg, vm, NULL,
+					"passthrough-mmio: 0x%llx: its board node '%s' has the name of the node of 0x%llx",
+					(unsigned long long)vm->pt_mmio[k].base, name,
+					(unsigned long long)vm->pt_mmio[j].base);
+		}
+		err |= gen_passthrough_node(cfg, vm, fdt, vm->pt_node[k], &vm->pt_mmio[k]);
+	}
 	return err;
 }
 
@@ -197,6 +298,7 @@ static void generate(const struct config *cfg, struct vm_cfg *vm)
 	err |= gen_gic(fdt, vm);
 	err |= gen_timer(fdt);
 	err |= gen_devices(fdt);
+	err |= gen_passthrough(cfg, vm, fdt);
 	err |= gen_chosen(fdt, vm);
 	err |= fdt_end_node(fdt);
 	err |= fdt_finish(fdt);

@@ -30,7 +30,7 @@ static void vm_summary(const struct vm_cfg *vm, uint32_t id)
 {
 	static const char *const flag_names[] = { "autostart", "introspection",
 						  "stop-on-unhandled" };
-	char cpus[128], flags[64];
+	char cpus[128], flags[64], pt[256];
 	size_t used = 0;
 
 	cpus[0] = flags[0] = '\0';
@@ -42,11 +42,23 @@ static void vm_summary(const struct vm_cfg *vm, uint32_t id)
 		if (vm->flags & (1u << i))
 			used += (size_t)snprintf(flags + used, sizeof(flags) - used, "%s%s",
 						 used ? "," : "", flag_names[i]);
-	printf("  vm %u %-12s cpus %-14s RAM %5llu MiB at 0x%llx  kernel %zu B%s  dtb %zu B (%s)  %s\n",
+	/* "  passthrough 0x9010000+0x1000 irqs 34": what the VM owns of the board */
+	used = 0;
+	pt[0] = '\0';
+	for (uint32_t i = 0; i < vm->n_pt_mmio && used < sizeof(pt); i++)
+		used += (size_t)snprintf(pt + used, sizeof(pt) - used, "%s0x%llx+0x%llx",
+					 i ? "," : "  passthrough ",
+					 (unsigned long long)vm->pt_mmio[i].base,
+					 (unsigned long long)vm->pt_mmio[i].size);
+	for (uint32_t i = 0; i < vm->n_pt_irqs && used < sizeof(pt); i++)
+		used += (size_t)snprintf(pt + used, sizeof(pt) - used, "%s%u",
+					 i ? "," : vm->n_pt_mmio ? " irqs " : "  passthrough irqs ",
+					 vm->pt_irqs[i]);
+	printf("  vm %u %-12s cpus %-14s RAM %5llu MiB at 0x%llx  kernel %zu B%s  dtb %zu B (%s)%s  %s\n",
 	       id, vm->name, cpus, (unsigned long long)(vm->mem_size / MIB),
 	       (unsigned long long)vm->mem_ipa, vm->kernel.size,
 	       vm->initrd.size ? "  initrd" : "", vm->dtb.size,
-	       vm->dtb_rel ? "supplied" : "generated", flags[0] ? flags : "-");
+	       vm->dtb_rel ? "supplied" : "generated", pt, flags[0] ? flags : "-");
 	if (vm->initrd.size)
 		printf("    initrd %zu B at RAM offset 0x%llx\n", vm->initrd.size,
 		       (unsigned long long)vm->initrd_offset);
@@ -96,6 +108,7 @@ int main(int argc, char **argv)
 	load_tree(board_path, board_path, &board);
 	if (platform_discover(board.data, board.size, &plat, err, sizeof(err)))
 		die("%s: %s", board_path, err);
+	board_open(&cfg, &board, &plat);
 	load_tree(cfg.src, cfg.src, &config);
 	config_parse(&cfg, config.data, &plat);
 	images_load(&cfg);

@@ -6,6 +6,7 @@
  *   main.c     command line, the steps in order, the summary
  *   config.c   the configuration schema (docs/config.md) checked against the board
  *   images.c   finding and loading guest images, their place in guest RAM
+ *   board.c    the board's tree beyond platform_discover(): devices for passthrough
  *   guestdt.c  the guest device tree: generated (docs/guest-abi.md) or a supplied one patched
  *   output.c   the bundle, the hypervisor's Image header, the atomic write
  *   util.c     errors, files, dtc
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/bundle.h"
+#include "lib/fdt.h"
 #include "platform/platform.h"
 
 #define TOOL "ftvisor-mkimage"
@@ -33,6 +35,23 @@
 #define IMAGE_SIZE_FIELD 16
 #define IMAGE_MAGIC_OFFSET 56
 #define IMAGE_MAGIC "ARM\x64"
+/* What every VM has at fixed IPAs (docs/guest-abi.md); passthrough regions stay clear of it. */
+#define GICD_IPA 0x08000000ULL
+#define GICD_SIZE 0x10000ULL
+#define GICR_IPA 0x080a0000ULL
+#define GICR_SIZE_PER_VCPU 0x20000ULL
+#define UART_IPA 0x09000000ULL
+#define UART_SIZE 0x1000ULL
+#define UART_INTID 33	/* SPI 1 */
+#define TEST_IPA 0x0a000000ULL
+#define TEST_SIZE 0x1000ULL
+/* Passthrough: 4 KiB pages, SPIs (INTIDs 32-1019). */
+#define PT_PAGE 0x1000ULL
+#define SPI_FIRST 32
+#define SPI_END 1020
+/* Most reg entries / interrupts of one board node looked at. */
+#define BOARD_MAX_REGS 16
+#define BOARD_MAX_IRQS 32
 
 struct file_buf {
 	uint8_t *data;
@@ -53,6 +72,12 @@ struct vm_cfg {
 	struct file_buf kernel, initrd, dtb;	/* dtb: the final tree, generated or patched */
 	bool has_image_header;
 	uint64_t kernel_offset, kernel_extent, initrd_offset, dtb_offset;
+
+	/* Passthrough devices: regions (IPA = PA), the board node holding each, SPIs. */
+	uint32_t n_pt_mmio, n_pt_irqs;
+	struct bundle_mmio pt_mmio[BUNDLE_MAX_PT_MMIO];
+	int pt_node[BUNDLE_MAX_PT_MMIO];
+	uint32_t pt_irqs[BUNDLE_MAX_PT_IRQS];
 };
 
 struct config {
@@ -63,6 +88,8 @@ struct config {
 	uint32_t bundle_flags;	/* BUNDLE_F_* */
 	uint32_t n_vms;
 	struct vm_cfg vms[BUNDLE_MAX_VMS];
+	const struct platform *plat;	/* the board as platform_discover() found it */
+	struct dt board;		/* its tree (lib/fdt.h), for the devices it has */
 };
 
 /* util.c */
@@ -88,6 +115,24 @@ void config_parse(struct config *cfg, const void *fdt, const struct platform *pl
 uint64_t board_usable_memory(const struct platform *plat);
 void config_check_memory(const struct config *cfg, const struct platform *plat,
 			 uint64_t hyp_footprint);
+
+/* board.c */
+/* Opens the board tree (already checked by platform_discover()) into cfg->board. */
+void board_open(struct config *cfg, const struct file_buf *board, const struct platform *plat);
+/*
+ * The enabled (itself and its ancestors), non-memory node with a reg entry, as a CPU
+ * physical range, holding all of [base, base + size): of several, the one with the smallest
+ * such entry. -1 when none.
+ */
+int board_device_at(const struct dt *dt, uint64_t base, uint64_t size);
+/* The node's reg entries as CPU physical ranges: their number, or -1 (unreadable, too many). */
+int board_node_regs(const struct dt *dt, int node, struct mem_range *out, int max);
+/*
+ * The node's "interrupts" when its interrupt parent is an arm,gic-v3: the number of them
+ * (0 when it has none), each as (type, number, flags) and as an INTID (SPI n: 32 + n, PPI n:
+ * 16 + n); -1 when they are not the GIC's, unreadable or more than max.
+ */
+int board_node_irqs(const struct dt *dt, int node, uint32_t spec[][3], uint32_t *intids, int max);
 
 /* images.c */
 void images_load(struct config *cfg);

@@ -134,6 +134,10 @@ uint8_t *bundle_make(const struct config *cfg, uint64_t *size)
 		add_image(b, table, &idx, &data, &v->dtb, IMAGE_DTB);
 		vm.kernel_offset = v->kernel_offset;
 		vm.dtb_offset = v->dtb_offset;
+		vm.n_passthrough_mmio = v->n_pt_mmio;
+		memcpy(vm.passthrough_mmio, v->pt_mmio, sizeof(vm.passthrough_mmio));
+		vm.n_passthrough_irqs = v->n_pt_irqs;
+		memcpy(vm.passthrough_irqs, v->pt_irqs, sizeof(vm.passthrough_irqs));
 		memcpy(b + h.vm_offset + i * sizeof(vm), &vm, sizeof(vm));
 	}
 	memcpy(b + h.image_offset, table, l.n_images * sizeof(table[0]));

@@ -240,6 +240,20 @@ void gicv3_enable_spi(uint32_t intid, uint64_t mpidr)
 	mmio_write32(gicd + 0x0100 + intid / 32 * 4, 1u << (intid % 32)); /* GICD_ISENABLER */
 }
 
+void gicv3_route_spi(uint32_t intid, uint64_t mpidr)
+{
+	if (intid >= 32 && intid < 1020)
+		mmio_write64(gicd + GICD_IROUTER + 8 * (intid - 32), mpidr);
+}
+
+void gicv3_disable_spi(uint32_t intid)
+{
+	if (intid < 32 || intid >= 1020)
+		return;
+	mmio_write32(gicd + GICD_ICENABLER + intid / 32 * 4, 1u << (intid % 32));
+	wait_clear(gicd + GICD_CTLR, CTLR_RWP);
+}
+
 void arch_send_sgi(uint64_t mpidr, unsigned int sgi)
 {
 	uint64_t aff0 = BITS(mpidr, 7, 0);

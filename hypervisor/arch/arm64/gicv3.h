@@ -37,7 +37,9 @@ uint32_t gicv3_ack(void);
 void gicv3_eoi(uint32_t intid);
 void gicv3_priority_drop(uint32_t intid);
 void gicv3_deactivate(uint32_t intid);
-/* Enable an SPI, routed to the CPU with this MPIDR. */
+/* Enable an SPI (level-sensitive), routed to the CPU with this MPIDR; route or disable it. */
 void gicv3_enable_spi(uint32_t intid, uint64_t mpidr);
+void gicv3_route_spi(uint32_t intid, uint64_t mpidr);
+void gicv3_disable_spi(uint32_t intid);
 
 #endif
