@@ -20,9 +20,10 @@ static void emit_line(struct vconsole *c)
 	c->line_len = 0;
 }
 
-void vconsole_putc(struct vconsole *c, char ch)
+void vconsole_putc(struct vconsole *c, char ch, uint32_t vcpu)
 {
 	spin_lock(&c->lock);
+	c->writer = vcpu;
 	c->ring[c->written++ % VCONSOLE_RING] = ch;
 	if (ch == '\n') {
 		emit_line(c);
@@ -38,6 +39,15 @@ void vconsole_flush(struct vconsole *c)
 {
 	spin_lock(&c->lock);
 	if (c->line_len)
+		emit_line(c);
+	spin_unlock(&c->lock);
+}
+
+void vconsole_idle(struct vconsole *c, uint32_t vcpu)
+{
+	/* Another vCPU idling says nothing about a line still being written. */
+	spin_lock(&c->lock);
+	if (c->line_len && c->writer == vcpu)
 		emit_line(c);
 	spin_unlock(&c->lock);
 }

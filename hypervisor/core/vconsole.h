@@ -18,13 +18,16 @@ struct vconsole {
 	struct spinlock lock;
 	uint64_t written;		/* bytes ever written; ring holds the last VCONSOLE_RING */
 	char ring[VCONSOLE_RING];
+	uint32_t writer;		/* vCPU that wrote the last byte */
 	uint32_t line_len;
 	char line[VCONSOLE_LINE];
 };
 
 void vconsole_init(struct vconsole *c, const char *name, bool tagged);
-void vconsole_putc(struct vconsole *c, char ch);
-/* Write out a partial line (when the VM stops or goes idle). */
+void vconsole_putc(struct vconsole *c, char ch, uint32_t vcpu);
+/* Write out a partial line (when the VM stops). */
 void vconsole_flush(struct vconsole *c);
+/* vCPU vcpu went idle: if it wrote the partial line (a shell prompt, say), show it now. */
+void vconsole_idle(struct vconsole *c, uint32_t vcpu);
 
 #endif

@@ -220,7 +220,7 @@ static void handle_sync(struct vcpu *v)
 		v->ctx.regs.pc += 4;
 		/* An idle guest has said all it will for now: show a pending partial line such
 		 * as a shell prompt instead of holding it until its newline. */
-		vconsole_flush(&v->vm->console);
+		vconsole_idle(&v->vm->console, v->index);
 		/* WFI: sleep until an interrupt is pending for the vCPU: a virtual one already,
 		 * or a physical one (its timer, a kick from another vCPU, console input); even
 		 * masked at EL2 a pending interrupt ends WFI. WFE just returns. */

@@ -2,6 +2,7 @@
 #include "core/vuart_pl011.h"
 #include "core/vconsole.h"
 #include "core/vgic.h"
+#include "core/vm.h"
 #include "lib/string.h"
 
 /* PL011 TRM (DDI 0183) 3.2: register offsets and bits */
@@ -82,7 +83,6 @@ static bool uart_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, u
 {
 	struct vuart_pl011 *u = dev;
 
-	(void)v;
 	(void)size;
 	spin_lock(&u->lock);
 	switch (off) {
@@ -105,7 +105,7 @@ static bool uart_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, u
 	}
 	spin_unlock(&u->lock);
 	if (off == DR)
-		vconsole_putc(u->console, (char)(val & 0xff));
+		vconsole_putc(u->console, (char)(val & 0xff), v ? v->index : 0);
 	if (off == DR || off == IMSC || off == ICR)
 		update_irq(u);
 	return true;
