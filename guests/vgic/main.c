@@ -1323,7 +1323,8 @@ static void test_spi_reroute(void)
 {
 	struct irq_ref r = spi_ref(SPI_REROUTE);
 	uint64_t irouter = gic.gicd + GICD_IROUTER + 8 * SPI_REROUTE, worst = 0;
-	unsigned int round, wrong = 0, lost = 0;
+	unsigned int round, wrong = 0, lost = 0, extra = 0;
+	uint32_t b0 = cnt(0, SPI_REROUTE), b1 = cnt(1, SPI_REROUTE);
 	struct check c;
 
 	if (!need_peer("spi-reroute"))
@@ -1347,19 +1348,28 @@ static void test_spi_reroute(void)
 		if (!wait_value(&irqs[to].count[SPI_REROUTE], bt + 1, TIMEOUT_US))
 			lost++;
 		worst = MAX(worst, counter_us_since(start));
-		if (cnt(!to, SPI_REROUTE) != bo)
-			wrong++;
-		/* Let the taker finish (EOI) before the next round. */
+		/* Let the taker finish (EOI), and a duplicate show up, before the next round. */
 		wait_value(&irqs[to].completed, READ_ONCE(irqs[to].total), TIMEOUT_US);
+		quiet_us(SETTLE_US);
+		if (cnt(to, SPI_REROUTE) - bt > 1)
+			extra += cnt(to, SPI_REROUTE) - bt - 1;
+		if (cnt(!to, SPI_REROUTE) != bo)
+			wrong += cnt(!to, SPI_REROUTE) - bo;
 	}
 	quiet();
 	check(&c, !lost, "%u of %u not taken by the vCPU routed to", lost, 2 * REROUTE_ROUNDS);
-	check(&c, !wrong, "%u taken by the other vCPU", wrong);
+	check(&c, !wrong, "taken %u times by the vCPU it was not routed to", wrong);
+	check(&c, !extra, "taken %u extra times by the vCPU it was routed to", extra);
+	check(&c,
+	      cnt(0, SPI_REROUTE) - b0 == REROUTE_ROUNDS &&
+		  cnt(1, SPI_REROUTE) - b1 == REROUTE_ROUNDS,
+	      "vCPU 0 took it %u times, vCPU 1 %u times, want %u each", cnt(0, SPI_REROUTE) - b0,
+	      cnt(1, SPI_REROUTE) - b1, REROUTE_ROUNDS);
 	irq_reset(&r);
 	gic_write64(irouter, gic_mpidr_to_irouter(cpu_mpidr[0]));
 	dsb(sy);
-	report(&c, "spi-reroute", "intid=%u %u rounds vCPU 0 -> 1 -> 0, slowest %lu us",
-	       SPI_REROUTE, REROUTE_ROUNDS, worst);
+	report(&c, "spi-reroute", "intid=%u %u rounds vCPU 1 -> 0, slowest %lu us", SPI_REROUTE,
+	       REROUTE_ROUNDS, worst);
 }
 
 /* IPRIORITYR is byte-accessible (GICv3 12.9.x / 12.11.x). */
@@ -1854,6 +1864,31 @@ static void test_wfi(bool masked)
 
 /* ---- main ---- */
 
+/* "vgic: vCPU n INTIDs: id*count ...", cut into lines the console keeps whole. */
+static void print_histogram(unsigned int cpu)
+{
+	char line[OUT_LINE + 1];
+	size_t len = 0;
+	unsigned int id;
+
+	for (id = 0; id < NR_TRACK; id++) {
+		uint32_t n = cnt(cpu, id);
+
+		if (!n)
+			continue;
+		if (!len)
+			len =
+			    (size_t) ft_snprintf(line, sizeof(line), "vgic: vCPU %u INTIDs:", cpu);
+		len += (size_t) ft_snprintf(line + len, sizeof(line) - len, " %u*%u", id, n);
+		if (len > OUT_LINE - 12) {
+			printf("%s\n", line);
+			len = 0;
+		}
+	}
+	if (len)
+		printf("%s\n", line);
+}
+
 static void summary(void)
 {
 	unsigned int i, storms = 0;
@@ -1864,6 +1899,7 @@ static void summary(void)
 		       i, tot(i), irqs[i].spurious, irqs[i].other, NR_TRACK, cnt(i, SGI_WATCHDOG),
 		       irqs[i].storms);
 		storms += irqs[i].storms;
+		print_histogram(i);
 	}
 	test_result(!storms, "irq-storms", "%u interrupt storm(s) cut short by the guest", storms);
 }

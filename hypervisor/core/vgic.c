@@ -102,6 +102,18 @@ void vgic_reset(struct vm *vm)
 
 /* ---- injection ---- */
 
+/*
+ * Pending again. If a list register holds the interrupt, the holder's next fold would
+ * overwrite the software state with the LR's: remember the new edge so it is not lost
+ * (an IPI sent while the previous one was being handled, say).
+ */
+static void mark_pending(struct vgic_irq *irq)
+{
+	irq->pending = true;
+	if (irq->lr >= 0)
+		irq->repend = true;
+}
+
 void vgic_inject(struct vm *vm, struct vcpu *target, uint32_t intid)
 {
 	struct vgic_irq *irq;
@@ -113,7 +125,7 @@ void vgic_inject(struct vm *vm, struct vcpu *target, uint32_t intid)
 		spin_unlock(&vm->vgic.lock);
 		return;
 	}
-	irq->pending = true;
+	mark_pending(irq);
 	to = owner(vm, target, intid);
 	spin_unlock(&vm->vgic.lock);
 	kick(to);
@@ -131,7 +143,7 @@ void vgic_set_level(struct vm *vm, uint32_t intid, bool level)
 	if (irq->level != level) {
 		irq->level = level;
 		if (level && !irq->active)
-			irq->pending = true;
+			mark_pending(irq);
 		else if (!level && !irq->edge)
 			irq->pending = false;
 		to = spi_target(vm, irq);
@@ -143,7 +155,7 @@ void vgic_set_level(struct vm *vm, uint32_t intid, bool level)
 void vgic_inject_hw(struct vcpu *v, uint32_t intid)
 {
 	spin_lock(&v->vm->vgic.lock);
-	v->vgic.priv[intid].pending = true;
+	mark_pending(&v->vgic.priv[intid]);
 	spin_unlock(&v->vm->vgic.lock);
 }
 
@@ -155,7 +167,7 @@ struct vcpu *vgic_inject_hw_spi(struct vm *vm, uint32_t intid)
 	if (!irq || intid < VGIC_NR_PRIVATE)
 		return NULL;
 	spin_lock(&vm->vgic.lock);
-	irq->pending = true;
+	mark_pending(irq);
 	to = spi_target(vm, irq);
 	spin_unlock(&vm->vgic.lock);
 	kick(to);
@@ -196,7 +208,7 @@ void vgic_sgi(struct vcpu *v, uint64_t r)
 
 static bool deliverable(const struct vgic *d, const struct vgic_irq *irq)
 {
-	return irq->pending && irq->enabled && d->enabled && irq->lr < 0;
+	return irq->pending && irq->enabled && d->enabled && irq->lr < 0 && !irq->migrating;
 }
 
 /* Candidate for the next free list register: highest priority (lowest value) first. */
@@ -275,7 +287,8 @@ void vgic_fold(struct vcpu *v)
 		/* Taken out of this LR by a register write meanwhile: the write wins. */
 		if (irq->lr != (int8_t)i || irq->lr_vcpu != v->index)
 			continue;
-		irq->pending = lr & ICH_LR_STATE_PENDING;
+		irq->pending = (lr & ICH_LR_STATE_PENDING) || irq->repend;
+		irq->repend = false;
 		irq->active = lr & ICH_LR_STATE_ACTIVE;
 		/* Done with it (EOI'd): a level line still high makes it pending again. */
 		if (!irq->pending && !irq->active && !irq->edge && irq->level && !irq->hw)
@@ -290,8 +303,23 @@ void vgic_fold(struct vcpu *v)
  * Before a guest reads the pending or active bits of interrupts that sit in the list
  * registers of another running vCPU, make that vCPU exit once so its LRs are folded back:
  * the state in software is otherwise as old as its last exit. Bounded: a vCPU that does not
- * answer within 50 ms is read as it was.
+ * answer within 200 ms is read as it was.
  */
+/* Make a running vCPU exit once and fold its list registers (bounded wait). */
+static void wait_fold(struct vcpu *h)
+{
+	uint32_t seq = __atomic_load_n(&h->vgic.fold_seq, __ATOMIC_ACQUIRE);
+	uint64_t t0;
+
+	if (!__atomic_load_n(&h->running, __ATOMIC_ACQUIRE))
+		return;
+	vcpu_kick(h);
+	t0 = read_cntpct();
+	while (__atomic_load_n(&h->vgic.fold_seq, __ATOMIC_ACQUIRE) == seq &&
+	       read_cntpct() - t0 < read_sysreg(cntfrq_el0) / 5)
+		cpu_relax();
+}
+
 static void sync_lr_state(struct vm *vm, struct vcpu *reader, struct vcpu *owner_of_private,
 			  uint32_t first)
 {
@@ -299,30 +327,45 @@ static void sync_lr_state(struct vm *vm, struct vcpu *reader, struct vcpu *owner
 
 	for (uint32_t i = 0; i < 32; i++) {
 		struct vgic_irq *irq = irq_of(vm, owner_of_private, first + i);
-		struct vcpu *h;
-		uint32_t seq;
-		uint64_t t0;
 
-		if (!irq || irq->lr < 0)
-			continue;
-		h = &vm->vcpus[irq->lr_vcpu];
-		if (h == reader || (seen & (1u << irq->lr_vcpu)) ||
-		    !__atomic_load_n(&h->running, __ATOMIC_ACQUIRE))
+		if (!irq || irq->lr < 0 || irq->lr_vcpu == reader->index ||
+		    (seen & (1u << irq->lr_vcpu)))
 			continue;
 		seen |= 1u << irq->lr_vcpu;
-		seq = __atomic_load_n(&h->vgic.fold_seq, __ATOMIC_ACQUIRE);
-		vcpu_kick(h);
-		t0 = read_cntpct();
-		while (__atomic_load_n(&h->vgic.fold_seq, __ATOMIC_ACQUIRE) == seq &&
-		       read_cntpct() - t0 < read_sysreg(cntfrq_el0) / 20)
-			cpu_relax();
+		wait_fold(&vm->vcpus[irq->lr_vcpu]);
 	}
+}
+
+/*
+ * An SPI changes vCPU: first keep every vCPU from picking it up, and let the vCPU whose list
+ * register holds it fold, so it cannot be taken there from a stale LR and again on the new
+ * vCPU. The route is then changed under the lock by the caller.
+ */
+static void prepare_reroute(struct vm *vm, struct vcpu *writer, struct vgic_irq *irq)
+{
+	struct vcpu *holder = NULL;
+
+	spin_lock(&vm->vgic.lock);
+	irq->migrating = true;
+	if (irq->lr >= 0 && irq->lr_vcpu != writer->index)
+		holder = &vm->vcpus[irq->lr_vcpu];
+	spin_unlock(&vm->vgic.lock);
+	if (holder)
+		wait_fold(holder);
 }
 
 /* Offsets of the pending/active bit registers (their state can be live in list registers). */
 static bool is_state_reg(uint64_t off)
 {
 	return off >= GICD_ISPENDR && off < GICD_ICACTIVER + 0x80;
+}
+
+/* Writes that change enable/pending/active state: first fold the LRs holding those
+ * interrupts, so the write applies to their current state (an acknowledge or EOI on the
+ * holder is neither lost nor replayed). */
+static bool is_bit_reg(uint64_t off)
+{
+	return off >= GICD_ISENABLER && off < GICD_ICACTIVER + 0x80;
 }
 
 bool vgic_pending(struct vcpu *v)
@@ -406,10 +449,17 @@ static void bits_write(struct vm *vm, struct vcpu *v, uint32_t first, enum bitop
 
 		if (!irq || !(val & (1u << i)))
 			continue;
-		*field(irq, op) = set;
-		/* Taken back from a list register (cleared, or disabled): the vCPU holding it
-		 * drops that LR at its next entry and ignores what the LR said meanwhile. */
-		if (!set && irq->lr >= 0)
+		if (op == BIT_PENDING && set)
+			mark_pending(irq);
+		else
+			*field(irq, op) = set;
+		if (op == BIT_PENDING && !set)
+			irq->repend = false;
+		/* Made inactive while in a list register: the vCPU holding it drops that LR at
+		 * its next entry and ignores what the LR said meanwhile. Pending and enable
+		 * changes reach the LR when the holder rewrites it (its state was folded just
+		 * before this write). */
+		if (!set && irq->lr >= 0 && op == BIT_ACTIVE)
 			detach(vm, irq);
 	}
 }
@@ -498,6 +548,47 @@ static void kick_all(struct vm *vm)
 		kick(&vm->vcpus[i]);
 }
 
+/*
+ * A write to enable/pending/active bits of interrupts other vCPUs may hold in their list
+ * registers: keep those interrupts from being (re)loaded into any LR, let the holders fold,
+ * so every interrupt the write names is either active in its LR or in software only. The
+ * write then applies to current state; thaw() lets them be delivered again.
+ */
+static void freeze(struct vm *vm, struct vcpu *writer, struct vcpu *priv_owner, uint32_t first,
+		   uint32_t mask)
+{
+	uint32_t holders = 0;
+
+	spin_lock(&vm->vgic.lock);
+	for (uint32_t i = 0; i < 32; i++) {
+		struct vgic_irq *irq = irq_of(vm, priv_owner, first + i);
+
+		if (!irq || !(mask & (1u << i)))
+			continue;
+		irq->migrating = true;
+		if (irq->lr >= 0 && irq->lr_vcpu != writer->index)
+			holders |= 1u << irq->lr_vcpu;
+	}
+	spin_unlock(&vm->vgic.lock);
+	for (uint32_t h = 0; h < vm->n_vcpus; h++)
+		if (holders & (1u << h))
+			wait_fold(&vm->vcpus[h]);
+}
+
+/* Under the lock, after the write: drop pending-only LR copies and allow delivery again. */
+static void thaw(struct vm *vm, struct vcpu *priv_owner, uint32_t first, uint32_t mask)
+{
+	for (uint32_t i = 0; i < 32; i++) {
+		struct vgic_irq *irq = irq_of(vm, priv_owner, first + i);
+
+		if (!irq || !(mask & (1u << i)))
+			continue;
+		if (irq->lr >= 0 && !irq->active)
+			irq->lr = -1;
+		irq->migrating = false;
+	}
+}
+
 static bool gicd_read(struct vcpu *v, void *dev, uint64_t off, uint32_t size, uint64_t *val)
 {
 	struct vm *vm = dev;
@@ -525,20 +616,30 @@ static bool gicd_read(struct vcpu *v, void *dev, uint64_t off, uint32_t size, ui
 	return true;
 }
 
+static bool is_irouter(uint64_t off)
+{
+	return off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE && off < GICD_IROUTER + 8 * VGIC_NR_IRQS;
+}
+
 static bool gicd_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, uint64_t val)
 {
 	struct vm *vm = dev;
 
-	(void)v;
+	if (is_irouter(off))
+		prepare_reroute(vm, v, irq_of(vm, NULL, (uint32_t)(off - GICD_IROUTER) / 8));
+	else if (is_bit_reg(off))
+		freeze(vm, v, NULL, (uint32_t)(off & 0x7f) * 8, (uint32_t)val);
 	spin_lock(&vm->vgic.lock);
 	if (off == GICD_CTLR) {
 		vm->vgic.enabled = val & CTLR_ENABLE_G1;
-	} else if (off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE &&
-		   off < GICD_IROUTER + 8 * VGIC_NR_IRQS) {
+	} else if (is_irouter(off)) {
 		struct vgic_irq *irq = irq_of(vm, NULL, (uint32_t)(off - GICD_IROUTER) / 8);
 
-		if (irq->lr >= 0)
-			detach(vm, irq); /* it may now belong to another vCPU */
+		/* Only pending in an LR (folded by now): it moves. Active: it stays in its LR
+		 * until the old vCPU deactivates it. */
+		if (irq->lr >= 0 && !irq->active)
+			detach(vm, irq);
+		irq->migrating = false;
 		if (size == 8)
 			irq->route = val;
 		else if (off & 4)
@@ -550,6 +651,8 @@ static bool gicd_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, u
 	} else {
 		/* With no vCPU given, SGI/PPI fields are ignored: they are the redistributors'. */
 		irq_regs_write(vm, NULL, off, size, 0, val);
+		if (is_bit_reg(off))
+			thaw(vm, NULL, (uint32_t)(off & 0x7f) * 8, (uint32_t)val);
 	}
 	spin_unlock(&vm->vgic.lock);
 	kick_all(vm);
@@ -602,14 +705,19 @@ static bool gicr_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, u
 	uint32_t idx = (uint32_t)(off / VGIC_GICR_STRIDE);
 	struct vcpu *t = &vm->vcpus[idx];
 
-	(void)v;
 	off %= VGIC_GICR_STRIDE;
+	bool bits = off >= GICR_SGI && is_bit_reg(off - GICR_SGI) && ((off - GICR_SGI) & 0x7f) < 4;
+
+	if (bits)
+		freeze(vm, v, t, 0, (uint32_t)val);
 	spin_lock(&vm->vgic.lock);
 	if (off == GICR_WAKER) {
 		t->vgic.sleep = val & WAKER_SLEEP;
 	} else if (off >= GICR_SGI) {
 		if (sgi_frame_reg(off - GICR_SGI))
 			irq_regs_write(vm, t, off - GICR_SGI, size, 0, val);
+		if (bits)
+			thaw(vm, t, 0, (uint32_t)val);
 	}
 	spin_unlock(&vm->vgic.lock);
 	kick(t);

@@ -32,6 +32,8 @@ struct vgic_irq {
 	bool hw;		/* backed by the physical interrupt of the same INTID (timer) */
 	int8_t lr;		/* list register holding it, or -1 */
 	uint8_t lr_vcpu;	/* ... on this vCPU (an SPI may move between vCPUs) */
+	bool migrating;		/* being re-routed: no vCPU may pick it up meanwhile */
+	bool repend;		/* made pending again while a list register held it */
 	uint64_t route;		/* SPIs: IROUTER */
 };
 
