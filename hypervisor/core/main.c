@@ -16,7 +16,6 @@
 #include "core/version.h"
 #include "core/vm.h"
 #include "lib/cmdline.h"
-#include "lib/memrange.h"
 #include "platform/board.h"
 
 #define HYP_TIMER_INTID_DEFAULT 26 /* PPI 10: the EL2 physical timer on every GICv3 board */
@@ -58,19 +57,12 @@ static void print_memory(void)
 static void init_frames(const struct el2_layout *l)
 {
 	struct mem_range free[PLAT_MAX_USABLE];
-	uint32_t n = plat->n_usable;
 	uint64_t hyp_end = l->pt_pool_base + (uint64_t)l->pt_pool_pages * 4096;
+	int n = el2_layout_free(plat, l, free);
 
-	for (uint32_t i = 0; i < n; i++)
-		free[i] = plat->usable[i];
-	ranges_subtract(free, &n, PLAT_MAX_USABLE, l->image_base, l->image_end - l->image_base);
-	ranges_subtract(free, &n, PLAT_MAX_USABLE, l->bundle_base, l->bundle_size);
-	ranges_subtract(free, &n, PLAT_MAX_USABLE, l->percpu_base, hyp_end - l->percpu_base);
-	ranges_subtract(free, &n, PLAT_MAX_USABLE, ALIGN_DOWN(l->dtb_base, 4096),
-			ALIGN_UP(l->dtb_base + l->dtb_size, 4096) - ALIGN_DOWN(l->dtb_base, 4096));
-	if (frame_init(free, n) < 0)
+	if (n < 0 || frame_init(free, (uint32_t)n) < 0)
 		stop("no free memory for guests");
-	printk("memory: %lu MiB free for VMs in %u ranges; hypervisor uses %lu KiB\n",
+	printk("memory: %lu MiB free for VMs in %d ranges; hypervisor uses %lu KiB\n",
 	       (frame_free_count() * FRAME_SIZE) >> 20, n,
 	       (l->image_end - l->image_base + hyp_end - l->percpu_base) >> 10);
 }

@@ -66,6 +66,23 @@ static void __noreturn boot_continue(void *arg)
 	hyp_main(&boot);
 }
 
+int el2_layout_free(const struct platform *p, const struct el2_layout *l, struct mem_range *out)
+{
+	uint32_t n = p->n_usable;
+	uint64_t dtb = ALIGN_DOWN(l->dtb_base, PAGE_SIZE);
+	uint64_t carved = (uint64_t)l->pt_pool_pages * PAGE_SIZE + (l->pt_pool_base - l->percpu_base);
+
+	for (uint32_t i = 0; i < n; i++)
+		out[i] = p->usable[i];
+	if (!ranges_subtract(out, &n, PLAT_MAX_USABLE, l->image_base, l->image_end - l->image_base) ||
+	    !ranges_subtract(out, &n, PLAT_MAX_USABLE, l->bundle_base, l->bundle_size) ||
+	    !ranges_subtract(out, &n, PLAT_MAX_USABLE, dtb,
+			     ALIGN_UP(l->dtb_base + l->dtb_size, PAGE_SIZE) - dtb) ||
+	    (l->pt_pool_pages && !ranges_subtract(out, &n, PLAT_MAX_USABLE, l->percpu_base, carved)))
+		return -1;
+	return (int)n;
+}
+
 /*
  * Memory the hypervisor needs beyond its image: the per-CPU areas and the page-table pool,
  * carved from usable memory next to the image when possible (it is 32 KiB aligned because
@@ -74,19 +91,14 @@ static void __noreturn boot_continue(void *arg)
 static bool carve_hypervisor_memory(struct el2_layout *l)
 {
 	struct mem_range free[PLAT_MAX_USABLE];
-	uint32_t n = plat.n_usable;
 	uint64_t need = (uint64_t)plat.n_cpus * PERCPU_AREA_SIZE + PT_POOL_PAGES * PAGE_SIZE;
 	uint64_t base;
+	int n = el2_layout_free(&plat, l, free);
 
-	for (uint32_t i = 0; i < n; i++)
-		free[i] = plat.usable[i];
-	if (!ranges_subtract(free, &n, PLAT_MAX_USABLE, l->image_base, l->image_end - l->image_base) ||
-	    !ranges_subtract(free, &n, PLAT_MAX_USABLE, l->bundle_base, l->bundle_size) ||
-	    !ranges_subtract(free, &n, PLAT_MAX_USABLE, ALIGN_DOWN(l->dtb_base, PAGE_SIZE),
-			     ALIGN_UP(l->dtb_base + l->dtb_size, PAGE_SIZE) - ALIGN_DOWN(l->dtb_base, PAGE_SIZE)))
+	if (n < 0)
 		return false;
-	if (!ranges_find_free(free, n, need, PERCPU_AREA_SIZE, l->image_end, &base) &&
-	    !ranges_find_free(free, n, need, PERCPU_AREA_SIZE, 0, &base))
+	if (!ranges_find_free(free, (uint32_t)n, need, PERCPU_AREA_SIZE, l->image_end, &base) &&
+	    !ranges_find_free(free, (uint32_t)n, need, PERCPU_AREA_SIZE, 0, &base))
 		return false;
 	l->percpu_base = base;
 	l->n_cpus = plat.n_cpus;
@@ -164,7 +176,7 @@ void __noreturn boot_main(uint64_t dtb, uint64_t el, uint64_t load)
 void arch_cpu_init(void)
 {
 	/* Physical IRQ/FIQ/SError are taken to EL2; lower ELs run AArch64. */
-	write_sysreg(hcr_el2, HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO);
+	write_sysreg(hcr_el2, HCR_HOST);
 	write_sysreg(cptr_el2, 0x33ff);		/* RES1 bits only: no FP/SIMD traps */
 	write_sysreg(mdcr_el2, 0);
 	write_sysreg(cnthctl_el2, 3);		/* EL1 may use the physical counter and timer */

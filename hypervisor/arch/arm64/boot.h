@@ -14,6 +14,10 @@ struct boot_info {
 	struct cpu_features features;	/* of the boot CPU */
 };
 
+/* Usable memory minus everything of the layout (image, bundle, device tree and, once carved,
+ * the per-CPU areas and page tables) into out[PLAT_MAX_USABLE]: the count, or -1. */
+int el2_layout_free(const struct platform *p, const struct el2_layout *l, struct mem_range *out);
+
 /* Per-CPU EL2 set-up every CPU runs once its MMU is on (HCR_EL2, traps, timers). */
 void arch_cpu_init(void);
 /* Start CPU idx (MPIDR mpidr) at secondary_entry; returns a PSCI status. */

@@ -62,6 +62,8 @@ static inline void local_irq_restore(uint64_t flags) { write_sysreg(daif, flags)
 #define HCR_IMO BIT(4)
 #define HCR_AMO BIT(5)
 #define HCR_RW BIT(31)
+/* No guest loaded: physical interrupts and SErrors to EL2, lower ELs AArch64. */
+#define HCR_HOST (HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO)
 
 /* SCTLR_EL2 without VHE: bits 4,5,11,16,18,22,23,28,29 are RES1 */
 #define SCTLR_EL2_RES1 0x30c50830ULL

@@ -128,7 +128,6 @@ void vcpu_inject_sync(struct vcpu_regs *regs, uint32_t ec, uint32_t iss, uint64_
  * barrier scope raised to inner shareable so a vCPU moving between CPUs stays coherent. */
 #define HCR_GUEST (BIT(0) | BIT(1) | BIT(3) | BIT(4) | BIT(5) | BIT(9) | BIT(10) | BIT(13) | \
 		   BIT(19) | BIT(20) | BIT(21) | BIT(22) | BIT(31))
-#define HCR_HOST (HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO)
 
 void vcpu_hw_enter(uint64_t vtcr, uint64_t vttbr, uint64_t cntvoff)
 {
