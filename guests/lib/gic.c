@@ -86,3 +86,50 @@ void gic_set_priority(const struct gic *gic, uint64_t rd, unsigned int intid, ui
 	gic_write32(addr, v);
 	dsb(sy);
 }
+
+#define SIMPLE_TIMEOUT_US 100000
+
+uint64_t gic_init_simple(const struct gic *gic)
+{
+	int frame = gicr_find(gic, read_sysreg(mpidr_el1), MAX_VCPUS);
+	uint64_t rd = gicr_frame(gic, frame < 0 ? 0 : (unsigned int) frame);
+
+	/* Bits 0, 1, 4: Group 1 and ARE in both the DS = 1 and the Non-secure layouts. */
+	gic_write32(gic->gicd + GICD_CTLR,
+		    GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1 | GICD_CTLR_ENABLE_G0_G1NS);
+	gicd_wait_rwp(gic, SIMPLE_TIMEOUT_US);
+	gicr_wake(rd, SIMPLE_TIMEOUT_US);
+	write_sysreg(icc_sre_el1,
+		     read_sysreg(icc_sre_el1) | ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB);
+	isb();
+	gic_set_pmr(0xff);
+	write_sysreg(icc_bpr1_el1, 0);
+	write_sysreg(icc_ctlr_el1, read_sysreg(icc_ctlr_el1) & ~ICC_CTLR_EOIMODE);
+	write_sysreg(icc_igrpen1_el1, 1);
+	isb();
+	return rd;
+}
+
+void gic_enable_irq(const struct gic *gic, uint64_t rd, unsigned int intid, uint8_t prio)
+{
+	uint32_t bit = 1u << (intid % 32);
+
+	if (intid < 32) {
+		uint64_t sgi = gicr_sgi(rd);
+
+		gic_write32(sgi + GICR_IGROUPR0, gic_read32(sgi + GICR_IGROUPR0) | bit);
+		gic_set_priority(gic, rd, intid, prio);
+		gic_write32(sgi + GICR_ISENABLER0, bit);
+		gicr_wait_rwp(rd, SIMPLE_TIMEOUT_US);
+	} else {
+		uint64_t grp = gic->gicd + GICD_IGROUPR + 4 * (intid / 32);
+
+		gic_write32(grp, gic_read32(grp) | bit);
+		gic_set_priority(gic, rd, intid, prio);
+		gic_write64(gic->gicd + GICD_IROUTER + 8 * intid,
+			    gic_mpidr_to_irouter(read_sysreg(mpidr_el1)));
+		gic_write32(gic->gicd + GICD_ISENABLER + 4 * (intid / 32), bit);
+		gicd_wait_rwp(gic, SIMPLE_TIMEOUT_US);
+	}
+	dsb(sy);
+}

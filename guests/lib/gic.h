@@ -245,4 +245,25 @@ bool gicr_wake(uint64_t rd, uint64_t timeout_us);
 /* Priority byte of intid: GICD_IPRIORITYR for SPIs, the frame's GICR_IPRIORITYR otherwise. */
 void gic_set_priority(const struct gic *gic, uint64_t rd, unsigned int intid, uint8_t prio);
 
+/*
+ * Minimal set-up for a single-vCPU guest that polls ICC_IAR1_EL1 with PSTATE.I set (WFI still
+ * ends when an interrupt is signalled): Distributor on (ARE, Group 1), this vCPU's
+ * Redistributor awake, system-register interface on, PMR 0xff, BPR1 0, EOImode 0, Group 1
+ * enabled. Touches no interrupt's state. Returns this vCPU's RD_base (frame 0 when no frame
+ * matches its MPIDR).
+ */
+uint64_t gic_init_simple(const struct gic *gic);
+
+/* Group 1, priority prio, then enabled: an SGI or PPI in frame rd, or an SPI routed to this
+ * vCPU. */
+void gic_enable_irq(const struct gic *gic, uint64_t rd, unsigned int intid, uint8_t prio);
+
+/* EL1 virtual timer (CNTV_*_EL0). */
+static inline void vtimer_set(uint64_t cval, uint64_t ctl)
+{
+	write_sysreg(cntv_cval_el0, cval);
+	write_sysreg(cntv_ctl_el0, ctl);
+	isb();
+}
+
 #endif

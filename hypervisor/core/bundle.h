@@ -30,6 +30,7 @@
 #define BUNDLE_MAX_IMAGES (3 * BUNDLE_MAX_VMS)
 #define BUNDLE_NAME_LEN 32
 #define BUNDLE_NO_IMAGE 0xffffffffu
+#define BUNDLE_MAX_PRIORITY 15
 #define BUNDLE_MAX_PT_MMIO 4
 #define BUNDLE_MAX_PT_IRQS 8
 /* Guest RAM: base and size are 2 MiB multiples (stage-2 blocks), at least 2 MiB. */
@@ -43,7 +44,8 @@
 #define BUNDLE_F_CONSOLE_TAGGED (1u << 0) /* prefix every VM console line with [name] */
 
 /* struct bundle_vm.flags */
-#define VM_F_AUTOSTART (1u << 0)      /* start at boot */
+#define VM_F_AUTOSTART (1u << 0)      /* created and started at boot; a VM without it is a
+				       * template, created by the shell's `vm create` */
 #define VM_F_INTROSPECTION (1u << 1)  /* test aid: may ask for host addresses (hypercall) */
 #define VM_F_STOP_ON_UNHANDLED (1u << 2) /* stop the VM on an access to nothing, instead of
 					  * injecting a synchronous external abort */
@@ -75,7 +77,8 @@ struct bundle_vm {
 	uint32_t kernel;	/* index into the image table; required */
 	uint32_t initrd;	/* or BUNDLE_NO_IMAGE */
 	uint32_t dtb;		/* required: the tool generates one when the config gives none */
-	uint32_t reserved0;	/* zero */
+	uint32_t priority;	/* scheduling priority 0..BUNDLE_MAX_PRIORITY, higher wins a
+				 * shared physical CPU; 0 by default */
 	/* Where each image is copied, as offsets into the VM's RAM. The kernel entry point is
 	 * mem_ipa + kernel_offset; x0 = mem_ipa + dtb_offset. */
 	uint64_t kernel_offset;
@@ -108,13 +111,13 @@ _Static_assert(sizeof(struct bundle_image) == 24, "bundle image layout");
 /*
  * Check a bundle of at most avail bytes (read byte by byte, any alignment): header, table
  * bounds, image bounds (4 KiB aligned, in table order, after the tables, inside total_size),
- * header CRC, every VM (name syntax and uniqueness, flags, vCPU count, MPIDRs with affinity
- * bits only, no physical CPU used twice in the whole bundle, memory alignment, RAM below
- * 2^40 and clear of the device window, image indices and kinds, images inside the VM's RAM
- * and not overlapping each other), then the image CRCs. Whether the CPUs exist and the RAM
- * fits is for the caller, which knows the platform. Returns 0 (err set to "") or -1 with a
- * one-line reason in err: "bundle: ...", "image #3: ...", "vm 'linux1': ..." (or "vm #2: ..."
- * when the name itself is bad).
+ * header CRC, every VM (name syntax and uniqueness, flags, priority, vCPU count, MPIDRs with
+ * affinity bits only, no physical CPU used twice within one VM (VMs may share CPUs), memory
+ * alignment, RAM below 2^40 and clear of the device window, image indices and kinds, images
+ * inside the VM's RAM and not overlapping each other, passthrough devices), then the image
+ * CRCs. Whether the CPUs exist and the RAM fits is for the caller, which knows the platform.
+ * Returns 0 (err set to "") or -1 with a one-line reason in err: "bundle: ...", "image #3: ...",
+ * "vm 'linux1': ..." (or "vm #2: ..." when the name itself is bad).
  */
 int bundle_validate(const void *bundle, uint64_t avail, char *err, size_t err_len);
 

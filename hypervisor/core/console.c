@@ -12,6 +12,7 @@ static struct {
 	 * faulting inside printk can still report. */
 	uint32_t owner;
 	uint32_t depth;
+	bool prompt_open;	/* the shell's prompt (and typing) ends the last line */
 } con;
 
 bool console_init(const struct platform *p)
@@ -75,7 +76,24 @@ void console_write(const char *s, size_t len)
 	uint64_t flags = local_irq_save();
 
 	lock();
+	/* Anything else starts on a line of its own, below the prompt. */
+	if (con.prompt_open && len) {
+		put_raw("\n", 1);
+		con.prompt_open = false;
+	}
 	put_raw(s, len);
+	unlock();
+	local_irq_restore(flags);
+}
+
+void console_write_prompt(const char *s, size_t len)
+{
+	uint64_t flags = local_irq_save();
+
+	lock();
+	put_raw(s, len);
+	if (len)
+		con.prompt_open = s[len - 1] != '\n';
 	unlock();
 	local_irq_restore(flags);
 }

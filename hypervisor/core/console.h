@@ -13,6 +13,9 @@ void console_enable_locking(void);
 /* Formatted output; a line is written whole even when several CPUs print at once. */
 void printk(const char *fmt, ...) __printf(1, 2);
 void console_write(const char *s, size_t len);
+/* The shell's prompt and the echo of what is typed after it: other output that comes
+ * meanwhile starts on a new line instead of continuing the prompt's. */
+void console_write_prompt(const char *s, size_t len);
 /* A received byte or -1. */
 int console_getc(void);
 

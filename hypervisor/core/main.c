@@ -10,6 +10,9 @@
 #include "core/console_input.h"
 #include "core/frame.h"
 #include "core/irq.h"
+#include "core/mgmt.h"
+#include "core/sched.h"
+#include "core/shell.h"
 #include "core/pcpu.h"
 #include "core/selftest.h"
 #include "core/smp.h"
@@ -158,11 +161,21 @@ void __noreturn hyp_main(const struct boot_info *bi)
 	if (cmdline_get(plat->bootargs, "ftvisor.fault", fault, sizeof(fault)))
 		selftest_fault(fault, bi->boot_cpu);
 
+	sched_init(hyp_timer_intid);
 	if (bi->layout.bundle_size) {
-		vms_create_from_bundle((const void *)bi->layout.bundle_base, bi->layout.bundle_size);
+		const struct bundle_header *h = (const void *)bi->layout.bundle_base;
+		uint32_t n = 0;
+
+		shell_init();
+		if (vm_bundle_init(h, bi->layout.bundle_size))
+			mgmt_boot(bi->boot_cpu, h->flags & BUNDLE_F_CONSOLE_TAGGED);
 		console_input_init(plat);
-		printk("ftvisor: ready (%s; %u VMs). QEMU: Ctrl-A X quits.\n",
-		       failures ? "SELF-TEST FAILURES" : "self-tests passed", nr_vms);
+		for (uint32_t i = 0; i < nr_vms; i++)
+			n += vms[i].state != VM_EMPTY;
+		printk("ftvisor: ready (%s; %u VMs). Shell: 'help'; Ctrl-] N: VM N's console, "
+		       "Ctrl-] s: back to the shell. QEMU: Ctrl-A X quits.\n",
+		       failures ? "SELF-TEST FAILURES" : "self-tests passed", n);
+		shell_prompt();
 	} else {
 		printk("ftvisor: ready (%s; no boot bundle, so no VMs). QEMU: Ctrl-A X quits.\n",
 		       failures ? "SELF-TEST FAILURES" : "self-tests passed");

@@ -77,7 +77,7 @@ static void read_vm(const struct ctx *c, uint32_t i, struct bundle_vm *vm)
 	vm->kernel = le32(p + 120);
 	vm->initrd = le32(p + 124);
 	vm->dtb = le32(p + 128);
-	vm->reserved0 = le32(p + 132);
+	vm->priority = le32(p + 132);
 	vm->kernel_offset = le64(p + 136);
 	vm->initrd_offset = le64(p + 144);
 	vm->dtb_offset = le64(p + 152);
@@ -103,6 +103,7 @@ static void read_image(const struct ctx *c, uint32_t i, struct bundle_image *im)
 
 _Static_assert(__builtin_offsetof(struct bundle_vm, vcpu_mpidr) == 40, "vm layout");
 _Static_assert(__builtin_offsetof(struct bundle_vm, mem_ipa) == 104, "vm layout");
+_Static_assert(__builtin_offsetof(struct bundle_vm, priority) == 132, "vm layout");
 _Static_assert(__builtin_offsetof(struct bundle_vm, kernel_offset) == 136, "vm layout");
 _Static_assert(__builtin_offsetof(struct bundle_vm, n_passthrough_mmio) == 160, "vm layout");
 _Static_assert(__builtin_offsetof(struct bundle_vm, passthrough_mmio) == 168, "vm layout");
@@ -349,11 +350,13 @@ static int check_fit(const struct ctx *c, const char *who, const char *role, uin
 	return 0;
 }
 
-static int check_vcpus(const struct ctx *c, uint32_t idx, const struct bundle_vm *vm,
-		       const char *who)
+/*
+ * vCPU count and MPIDRs. Each vCPU of one VM has its own physical CPU; VMs may share CPUs
+ * (the scheduler time-slices them), so other VMs' CPUs are not compared.
+ */
+static int check_vcpus(const struct ctx *c, const struct bundle_vm *vm, const char *who)
 {
-	struct bundle_vm other;
-	uint32_t i, j, k;
+	uint32_t i, j;
 
 	if (vm->n_vcpus < 1 || vm->n_vcpus > BUNDLE_MAX_VCPUS)
 		return fail(c, "%s: %u vCPUs, must be 1 to %u", who, vm->n_vcpus,
@@ -372,15 +375,6 @@ static int check_vcpus(const struct ctx *c, uint32_t idx, const struct bundle_vm
 			if (vm->vcpu_mpidr[j] == vm->vcpu_mpidr[i])
 				return fail(c, "%s: vCPUs %u and %u are both on physical CPU 0x%llx",
 					    who, j, i, ULL(vm->vcpu_mpidr[i]));
-	}
-	/* Earlier VMs have passed every check, so their names can be printed. */
-	for (j = 0; j < idx; j++) {
-		read_vm(c, j, &other);
-		for (i = 0; i < vm->n_vcpus; i++)
-			for (k = 0; k < other.n_vcpus; k++)
-				if (vm->vcpu_mpidr[i] == other.vcpu_mpidr[k])
-					return fail(c, "%s: physical CPU 0x%llx is already used by vm '%s'",
-						    who, ULL(vm->vcpu_mpidr[i]), other.name);
 	}
 	return 0;
 }
@@ -575,9 +569,10 @@ static int check_vm(const struct ctx *c, uint32_t idx)
 	}
 	if (vm.flags & ~VM_F_KNOWN)
 		return fail(c, "%s: unknown flags 0x%x", who, vm.flags & ~VM_F_KNOWN);
-	if (vm.reserved0)
-		return fail(c, "%s: reserved field is not zero", who);
-	if (check_vcpus(c, idx, &vm, who) || check_memory(c, &vm, who) ||
+	if (vm.priority > BUNDLE_MAX_PRIORITY)
+		return fail(c, "%s: priority %u is above %u", who, vm.priority,
+			    BUNDLE_MAX_PRIORITY);
+	if (check_vcpus(c, &vm, who) || check_memory(c, &vm, who) ||
 	    check_images_of(c, &vm, who))
 		return -1;
 	return check_passthrough(c, idx, &vm, who);

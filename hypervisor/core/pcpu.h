@@ -8,6 +8,18 @@
 
 struct vcpu;
 
+#define SCHED_MAX_PER_CPU 8
+
+/* Scheduler state of one physical CPU (core/sched.c). */
+struct sched_cpu {
+	struct vcpu *rq[SCHED_MAX_PER_CPU]; /* vCPUs pinned here (changed by core/mgmt only) */
+	uint32_t n;
+	uint32_t rr_next;		/* round robin: where the next search within a priority starts */
+	struct vcpu *current;		/* loaded on this CPU, or NULL */
+	bool resched;			/* something changed: reconsider which vCPU runs */
+	uint64_t slice_end;		/* counter value the current vCPU's time slice ends */
+};
+
 struct pcpu {
 	uint64_t emergency_sp;		/* offsets fixed by layout.h (PCPU_*) for assembly */
 	void *guest_regs;
@@ -33,7 +45,7 @@ struct pcpu {
 	uint64_t timer_max_late;	/* counter ticks */
 	uint32_t irqs;			/* interrupts taken */
 
-	struct vcpu *vcpu;		/* the vCPU pinned to this CPU, if any */
+	struct sched_cpu sched;		/* the vCPUs pinned here and which one is loaded */
 } __aligned(64);
 
 extern struct pcpu pcpus[PLAT_MAX_CPUS];

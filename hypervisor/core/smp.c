@@ -4,6 +4,7 @@
 #include "arch/arm64/psci.h"
 #include "core/console.h"
 #include "core/irq.h"
+#include "core/mgmt.h"
 #include "core/sched.h"
 #include "core/vm.h"
 
@@ -83,21 +84,28 @@ void __noreturn smp_idle(void)
 
 	for (;;) {
 		void (*fn)(void *);
-		struct vcpu *v;
+		struct vcpu *v = NULL;
+		bool mgmt;
 
 		/* Check for work with interrupts masked so a wake-up between the check and WFI
 		 * is not lost: a pending interrupt ends WFI even while masked. */
 		local_irq_disable();
 		fn = __atomic_load_n(&c->call_fn, __ATOMIC_ACQUIRE);
-		v = sched_next(c);
-		if (!fn && !v)
+		mgmt = c->id == mgmt_cpu && mgmt_work_pending();
+		if (!fn && !mgmt)
+			v = sched_pick(c);
+		if (!fn && !mgmt && !v) {
+			sched_arm_timer(c);
 			arch_wait_for_interrupt();
+		}
 		local_irq_enable();
 		if (fn) {
 			fn(c->call_arg);
 			__atomic_store_n(&c->call_fn, NULL, __ATOMIC_RELAXED);
 			__atomic_store_n(&c->call_done, true, __ATOMIC_RELEASE);
 		}
+		if (mgmt)
+			mgmt_poll();
 		if (v)
 			vcpu_run(v);
 	}

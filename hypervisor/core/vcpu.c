@@ -11,7 +11,9 @@
 #include "arch/arm64/vcpu_context.h"
 #include "core/console.h"
 #include "core/irq.h"
+#include "core/mgmt.h"
 #include "core/pcpu.h"
+#include "core/sched.h"
 #include "core/smccc.h"
 #include "core/vm.h"
 #include "lib/format.h"
@@ -27,15 +29,16 @@
 
 #define ISS_DFSC(esr) ((uint32_t)(esr) & 0x3f)
 #define DFSC_SEA 0x10
+#define DFSC_IS_ACCESS_FLAG(fsc) (((fsc) & 0x3c) == 0x08) /* levels 0-3 */
 #define ISS_WNR (1u << 6)
 
 /* The physical virtual-timer PPI fired: it belongs to the vCPU loaded here. It stays
  * active until the guest deactivates the virtual one (list register HW bit). */
 static bool on_vtimer(uint32_t intid)
 {
-	struct vcpu *v = this_cpu()->vcpu;
+	struct vcpu *v = this_cpu()->sched.current;
 
-	if (!v || !__atomic_load_n(&v->running, __ATOMIC_ACQUIRE))
+	if (!v)
 		return true;
 	vgic_inject_hw(v, intid);
 	return false;
@@ -72,8 +75,33 @@ void vcpu_irqs_init(void)
 
 void vcpu_kick(struct vcpu *v)
 {
-	if (v->pcpu != this_cpu_id())
-		arch_send_sgi(pcpus[v->pcpu].mpidr, SGI_WAKE);
+	if (!v)
+		return;
+	if (__atomic_load_n(&v->blocked, __ATOMIC_ACQUIRE) && !v->t_woken)
+		v->t_woken = arch_counter();
+	/* Loaded: it leaves the guest and refills its list registers. Descheduled: its CPU
+	 * reconsiders (a woken vCPU may preempt, or wait for its turn). */
+	sched_poke(v->pcpu);
+}
+
+uint64_t vcpu_timer_deadline(const struct vcpu *v)
+{
+	uint64_t ctl = v->ctx.sys.cntv_ctl_el0;
+
+	/* ENABLE set, IMASK clear (Arm ARM D11.2.4); the interrupt must also be able to
+	 * reach the vCPU through its virtual GIC. */
+	if ((ctl & 3) != 1 || !v->vgic.priv[27].enabled || !v->vm->vgic.enabled)
+		return 0;
+	return v->ctx.sys.cntv_cval_el0 + v->vm->cntvoff;
+}
+
+uint64_t vcpu_busy_now(const struct vcpu *v, uint64_t now)
+{
+	uint64_t busy = v->st.busy, seg = __atomic_load_n(&v->t_seg, __ATOMIC_ACQUIRE);
+
+	if (seg && now > seg && !__atomic_load_n(&v->t_idle, __ATOMIC_ACQUIRE))
+		busy += now - seg;
+	return busy;
 }
 
 int64_t vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context)
@@ -86,11 +114,11 @@ int64_t vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context)
 		return -4; /* PSCI ALREADY_ON */
 	}
 	vcpu_context_reset(&v->ctx, entry, context, v->index, pcpus[v->pcpu].midr);
-	v->stop_request = false;
+	v->blocked = false;
+	v->t_out = arch_counter(); /* runnable from now on */
 	__atomic_store_n(&v->power, VCPU_ON_PENDING, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
-	/* Its CPU's idle loop picks it up; an SGI wakes that CPU (also when it is us). */
-	arch_send_sgi(pcpus[v->pcpu].mpidr, SGI_WAKE);
+	vcpu_kick(v);
 	return 0;
 }
 
@@ -106,7 +134,7 @@ static void unhandled_abort(struct vcpu *v, bool instruction, uint64_t ipa, bool
 		ft_snprintf(why, sizeof(why), "%s at IPA 0x%lx maps to nothing (pc 0x%lx)",
 			    instruction ? "instruction fetch" : write ? "write" : "read", ipa,
 			    v->ctx.regs.pc);
-		vm_stop(vm, why);
+		mgmt_guest_event(vm, VM_OP_STOP, why);
 		return;
 	}
 	vcpu_inject_sync(&v->ctx.regs, instruction ? 0x21 : 0x25,
@@ -136,6 +164,10 @@ static void handle_data_abort(struct vcpu *v, const struct trap_syndrome *t)
 	const struct mmio_region *dev;
 	bool write = t->esr & ISS_WNR;
 
+	/* First access to a block of RAM (also by the guest's own table walk): count it as
+	 * touched and let the access run again. */
+	if (DFSC_IS_ACCESS_FLAG(dfsc) && vm_ram_touched(v->vm, ipa))
+		return;
 	/* Only translation faults at stage 2 can be device accesses; a fault on the guest's own
 	 * table walk (S1PTW) or anything else is an access to nothing. */
 	if ((dfsc & 0x3c) != 0x04 || (t->esr & (1u << 7))) {
@@ -206,27 +238,71 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 	v->ctx.regs.pc += 4;
 }
 
-static void handle_sync(struct vcpu *v)
+static bool must_leave(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->vm->leave, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_OFF;
+}
+
+/*
+ * Trapped WFI: wait for an interrupt for the vCPU. While no other vCPU wants this CPU it
+ * waits here, loaded, so its own timer's physical interrupt wakes it directly; otherwise it
+ * gives the CPU up (returns true) and the scheduler brings it back when something is due.
+ */
+static bool wait_for_interrupt(struct vcpu *v)
+{
+	struct pcpu *c = this_cpu();
+	bool first = true;
+
+	for (;;) {
+		uint64_t t;
+
+		if (must_leave(v) || vgic_pending(v))
+			return false;
+		if (first || __atomic_load_n(&c->sched.resched, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&c->sched.resched, false, __ATOMIC_RELAXED);
+			if (sched_other_wants_cpu(c, v) ||
+			    (c->id == mgmt_cpu && mgmt_work_pending()) ||
+			    __atomic_load_n(&c->call_fn, __ATOMIC_ACQUIRE)) {
+				v->blocked = true;
+				return true;
+			}
+			if (!first)
+				sched_arm_timer(c);
+			first = false;
+		}
+		t = arch_counter();
+		v->st.busy += t - v->t_seg;
+		__atomic_store_n(&v->t_idle, t, __ATOMIC_RELEASE);
+		/* Even masked at EL2, a pending interrupt ends WFI; handle it right here. */
+		arch_wait_for_interrupt();
+		t = arch_counter();
+		v->st.idle += t - v->t_idle;
+		v->t_seg = t;
+		__atomic_store_n(&v->t_idle, 0, __ATOMIC_RELEASE);
+		irq_handle();
+	}
+}
+
+/* Returns true when the vCPU must give its CPU up (blocked in WFI). */
+static bool handle_sync(struct vcpu *v)
 {
 	struct trap_syndrome t;
 	uint32_t ec;
 
 	trap_syndrome_read(&t);
 	ec = ESR_EC(t.esr);
-	v->exits++;
-	v->exits_by_class[ec]++;
+	v->st.exits++;
+	v->st.exits_by_class[ec]++;
 	switch (ec) {
 	case EC_WFX:
 		v->ctx.regs.pc += 4;
 		/* An idle guest has said all it will for now: show a pending partial line such
 		 * as a shell prompt instead of holding it until its newline. */
 		vconsole_idle(&v->vm->console, v->index);
-		/* WFI: sleep until an interrupt is pending for the vCPU: a virtual one already,
-		 * or a physical one (its timer, a kick from another vCPU, console input); even
-		 * masked at EL2 a pending interrupt ends WFI. WFE just returns. */
-		if (!(t.esr & 1) && !__atomic_load_n(&v->stop_request, __ATOMIC_ACQUIRE) &&
-		    !vgic_pending(v))
-			arch_wait_for_interrupt();
+		/* WFI waits for an interrupt; WFE just returns. */
+		if (!(t.esr & 1))
+			return wait_for_interrupt(v);
 		break;
 	case EC_HVC64:
 		smccc_dispatch(v); /* ELR already points past the HVC */
@@ -239,6 +315,8 @@ static void handle_sync(struct vcpu *v)
 		handle_data_abort(v, &t);
 		break;
 	case EC_IABT_LOW:
+		if (DFSC_IS_ACCESS_FLAG(ISS_DFSC(t.esr)) && vm_ram_touched(v->vm, trap_fault_ipa(&t)))
+			break;
 		unhandled_abort(v, true, trap_fault_ipa(&t), false, t.far);
 		break;
 	case EC_SYSREG:
@@ -249,43 +327,63 @@ static void handle_sync(struct vcpu *v)
 
 		ft_snprintf(why, sizeof(why), "unhandled exception class 0x%02x (ESR 0x%lx) at pc 0x%lx",
 			    ec, t.esr, v->ctx.regs.pc);
-		vm_stop(v->vm, why);
+		mgmt_guest_event(v->vm, VM_OP_STOP, why);
 	}
 	}
+	return false;
 }
 
 void vcpu_run(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	struct pcpu *c = this_cpu();
+	bool blocked = false;
+	uint64_t now;
 
 	local_irq_disable();
 	__atomic_store_n(&v->running, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->power, VCPU_ON, __ATOMIC_RELEASE);
-	this_cpu()->guest_regs = NULL;
+	c->sched.current = v;
+	c->guest_regs = NULL;
+	v->st.switches++;
+	__atomic_store_n(&v->t_seg, arch_counter(), __ATOMIC_RELEASE);
 	vcpu_context_load(&v->ctx);
 	vcpu_hw_enter(vm_stage2_vtcr(), vm->vttbr, vm->cntvoff);
 	vgic_load(v);
+	/* Its timer interrupt was being handled when it last left: keep the physical one
+	 * active so it does not fire again before the guest deactivates it (HW bit). */
+	if (v->vgic.priv[27].active)
+		gicv3_set_active_private(c->gicr_base, vtimer_intid());
 	/* The virtual timer's and the maintenance interrupt reach EL2 while a vCPU is here. */
-	gicv3_enable_private(this_cpu()->gicr_base, vtimer_intid());
-	gicv3_enable_private(this_cpu()->gicr_base, maintenance_intid());
+	gicv3_enable_private(c->gicr_base, vtimer_intid());
+	gicv3_enable_private(c->gicr_base, maintenance_intid());
+	sched_arm_timer(c);
 
-	while (!__atomic_load_n(&v->stop_request, __ATOMIC_ACQUIRE) &&
-	       __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON) {
+	while (!must_leave(v)) {
 		uint64_t exit;
 
+		if (__atomic_load_n(&c->sched.resched, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&c->sched.resched, false, __ATOMIC_RELAXED);
+			if (sched_should_leave(c, v))
+				break;
+		}
 		vgic_flush(v);
+		v->t_guest = arch_counter();
 		exit = guest_enter(&v->ctx.regs);
+		v->st.guest += arch_counter() - v->t_guest;
+		v->t_guest = 0;
 		vgic_fold(v);
-		switch (exit) {
-		case EXIT_SYNC:
-			handle_sync(v);
-			break;
-		case EXIT_IRQ:
+		if (exit == EXIT_SYNC) {
+			if (handle_sync(v)) {
+				blocked = true;
+				break;
+			}
+		} else if (exit == EXIT_IRQ) {
+			v->st.exits++;
+			v->st.exits_irq++;
 			irq_handle();
-			break;
-		default:
-			vm_stop(vm, "SError or FIQ while the guest ran");
-			break;
+		} else {
+			mgmt_guest_event(vm, VM_OP_STOP, "SError or FIQ while the guest ran");
 		}
 	}
 
@@ -294,8 +392,14 @@ void vcpu_run(struct vcpu *v)
 	write_sysreg(cntv_ctl_el0, 0); /* no timer interrupts for a vCPU that is not here */
 	gicv3_deactivate(vtimer_intid());
 	vcpu_hw_exit();
-	__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+	now = arch_counter();
+	v->st.busy += now - v->t_seg;
+	__atomic_store_n(&v->t_seg, 0, __ATOMIC_RELEASE);
+	v->blocked = blocked;
+	v->t_out = now;
+	c->sched.current = NULL;
 	__atomic_store_n(&v->running, false, __ATOMIC_RELEASE);
-	vm_vcpu_left(vm);
+	if (__atomic_load_n(&vm->leave, __ATOMIC_ACQUIRE))
+		mgmt_vcpu_left(vm);
 	local_irq_enable();
 }

@@ -61,8 +61,9 @@ static struct vcpu *owner(struct vm *vm, struct vcpu *v, uint32_t intid)
 
 static void kick(struct vcpu *v)
 {
-	/* A vCPU on another CPU leaves the guest (or WFI) and picks the change up. */
-	if (v && v->pcpu != this_cpu_id())
+	/* A loaded vCPU leaves the guest (or WFI) and picks the change up; a descheduled one's
+	 * CPU reconsiders whether to run it. */
+	if (v && (v->pcpu != this_cpu_id() || !__atomic_load_n(&v->running, __ATOMIC_ACQUIRE)))
 		vcpu_kick(v);
 }
 
@@ -206,9 +207,12 @@ void vgic_sgi(struct vcpu *v, uint64_t r)
 
 /* ---- list registers ---- */
 
+/* Pending and enabled, or active: an active interrupt goes back into a list register
+ * after the vCPU was descheduled, so that the guest's EOI finds it. */
 static bool deliverable(const struct vgic *d, const struct vgic_irq *irq)
 {
-	return irq->pending && irq->enabled && d->enabled && irq->lr < 0 && !irq->migrating;
+	return irq->lr < 0 && !irq->migrating &&
+	       (irq->active || (irq->pending && irq->enabled && d->enabled));
 }
 
 /* Candidate for the next free list register: highest priority (lowest value) first. */
@@ -221,7 +225,10 @@ static struct vgic_irq *best(struct vm *vm, struct vcpu *v, uint32_t *intid_out)
 
 		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != v)
 			continue;
-		if (deliverable(&vm->vgic, irq) && (!pick || irq->priority < pick->priority)) {
+		/* Active ones first: they must be in a list register to be completed. */
+		if (deliverable(&vm->vgic, irq) &&
+		    (!pick || (irq->active && !pick->active) ||
+		     (irq->active == pick->active && irq->priority < pick->priority))) {
 			pick = irq;
 			*intid_out = i;
 		}
@@ -251,6 +258,8 @@ void vgic_flush(struct vcpu *v)
 		irq->lr = (int8_t)n;
 		irq->lr_vcpu = (uint8_t)v->index;
 		vc->lr_intid[n++] = (uint16_t)intid;
+		if (irq->pending)
+			v->st.injected++;
 	}
 	if (n == nr_lrs && best(vm, v, &intid))
 		hcr |= ICH_HCR_UIE; /* more waiting: come back when the LRs drain */
@@ -260,7 +269,9 @@ void vgic_flush(struct vcpu *v)
 		if (i < n) {
 			irq = irq_of(vm, v, vc->lr_intid[i]);
 			lr = ICH_LR_GROUP1 | ICH_LR_PRIORITY(irq->priority) | vc->lr_intid[i];
-			lr |= irq->pending ? ICH_LR_STATE_PENDING : 0;
+			/* Never pending+active with the HW bit: the physical side holds the
+			 * pending state then (IHI 0069 4.9.1). */
+			lr |= irq->pending && !(irq->hw && irq->active) ? ICH_LR_STATE_PENDING : 0;
 			lr |= irq->active ? ICH_LR_STATE_ACTIVE : 0;
 			if (irq->hw)
 				lr |= ICH_LR_HW | ICH_LR_PINTID(vc->lr_intid[i]);
@@ -402,6 +413,11 @@ void vgic_put(struct vcpu *v)
 	for (uint32_t i = 0; i < vc->lr_used; i++)
 		irq_of(v->vm, v, vc->lr_intid[i])->lr = -1;
 	vc->lr_used = 0;
+	/* A private interrupt backed by this CPU's hardware (the timer) and not yet taken is
+	 * a level: it is sampled again from the hardware when the vCPU is back. */
+	for (uint32_t i = 0; i < VGIC_NR_PRIVATE; i++)
+		if (vc->priv[i].hw && vc->priv[i].pending && !vc->priv[i].active)
+			vc->priv[i].pending = false;
 	spin_unlock(&v->vm->vgic.lock);
 	for (uint32_t i = 0; i < nr_lrs; i++)
 		ich_lr_write(i, 0);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * VM creation from the boot bundle, start, stop and guest-requested reset. Each vCPU is
- * pinned to its own physical CPU (the config says which; a CPU hosts at most one vCPU).
+ * The resources of a VM: memory, stage 2, VMID, vCPUs pinned to their CPUs, devices, the
+ * images from the boot bundle. When they are set up or given back is decided by the
+ * lifecycle in core/mgmt.c.
  */
 #include "core/vm.h"
 #include "arch/arm64/cache.h"
@@ -13,6 +14,8 @@
 #include "core/frame.h"
 #include "core/irq.h"
 #include "core/pcpu.h"
+#include "core/sched.h"
+#include "lib/format.h"
 #include "lib/memrange.h"
 #include "lib/string.h"
 
@@ -95,13 +98,47 @@ static void load_images(struct vm *vm)
 	isb();
 }
 
+/*
+ * Guest RAM is mapped with the access flag clear: the first access to each block faults
+ * once (vm_ram_touched sets the flag), which is how "memory touched" is measured at no
+ * cost afterwards. A fresh map also forgets the old touches (reboot).
+ */
+#define S2_RAM_UNTOUCHED (S2_RAM & ~S2_AF)
+
+static bool map_ram(struct vm *vm)
+{
+	vm->touched = 0;
+	return pgt_map(&vm->s2, vm->mem_ipa, vm->mem_pa, vm->mem_size, S2_RAM_UNTOUCHED) == PGT_OK;
+}
+
+bool vm_ram_touched(struct vm *vm, uint64_t ipa)
+{
+	uint64_t *e, size;
+	unsigned int level;
+
+	if (!vm_ipa_to_pa(vm, ipa, 1))
+		return false;
+	spin_lock(&vm->lock);
+	e = pgt_leaf_ptr(&vm->s2, ipa, &level);
+	if (e && !(*e & S2_AF)) {
+		/* An entry that faults on its access flag is never in a TLB (Arm ARM D8.4.2):
+		 * no invalidation, only the store made visible to the table walker. */
+		__atomic_store_n(e, *e | S2_AF, __ATOMIC_RELAXED);
+		dsb(ishst);
+		size = pgt_level_size(level);
+		vm->touched = MIN(vm->touched + size, vm->mem_size);
+	}
+	spin_unlock(&vm->lock);
+	return e != NULL;
+}
+
 /* A passed-through interrupt fired: it stays active until the guest deactivates its virtual
  * twin (list register HW bit), so the device cannot interrupt again before the guest is done. */
 static bool on_passthrough_irq(uint32_t intid)
 {
 	struct vm *vm = intid < ARRAY_SIZE(passthrough_owner) ? passthrough_owner[intid] : NULL;
 
-	if (!vm || vm->state != VM_RUNNING)
+	if (!vm || (vm->state != VM_RUNNING && vm->state != VM_PAUSED))
 		return true; /* nobody to give it to: complete it here */
 	vgic_inject_hw_spi(vm, intid);
 	return false;
@@ -156,7 +193,7 @@ static const char *setup_passthrough(struct vm *vm)
 	return NULL;
 }
 
-static void passthrough_irqs_enable(struct vm *vm, bool on)
+void vm_passthrough_enable(struct vm *vm, bool on)
 {
 	for (uint32_t i = 0; i < vm->config->n_passthrough_irqs; i++) {
 		uint32_t intid = vm->config->passthrough_irqs[i];
@@ -176,10 +213,15 @@ static void vm_release(struct vm *vm)
 		if (passthrough_owner[i] == vm)
 			passthrough_owner[i] = NULL;
 	for (uint32_t i = 0; i < vm->n_vcpus; i++)
-		if (pcpus[vm->vcpus[i].pcpu].vcpu == &vm->vcpus[i])
-			pcpus[vm->vcpus[i].pcpu].vcpu = NULL;
+		if (vm->vcpus[i].vm)
+			sched_detach(&vm->vcpus[i]);
 	if (vm->s2.root_pa) {
 		pgt_unmap(&vm->s2, vm->mem_ipa, vm->mem_size); /* frees the lower tables */
+		for (uint32_t i = 0; i < vm->config->n_passthrough_mmio; i++)
+			pgt_unmap(&vm->s2, vm->config->passthrough_mmio[i].base,
+				  vm->config->passthrough_mmio[i].size);
+		if (vm->vmid)
+			stage2_flush_vmid(vm->vttbr ? vm->vttbr : vm->s2.root_pa | (uint64_t)vm->vmid << 48);
 		frame_free(vm->s2.root_pa, s2geo.root_pages);
 	}
 	if (vm->mem_pa) {
@@ -191,43 +233,102 @@ static void vm_release(struct vm *vm)
 	memset(vm, 0, sizeof(*vm));
 }
 
-static bool fail(struct vm *vm, const char *why)
+void vm_destroy(struct vm *vm)
 {
-	printk("ftvisor: vm '%s' not created: %s\n", vm->name, why);
+	printk("ftvisor: vm '%s' destroyed: %lu MiB zeroed and freed, VMID %u released\n", vm->name,
+	       vm->mem_size >> 20, vm->vmid);
 	vm_release(vm);
-	return false;
 }
 
-static bool vm_create(struct vm *vm, uint32_t id, const struct bundle_vm *c, bool tagged)
+uint32_t vm_vmids_used(void)
 {
+	uint32_t n = 0;
+
+	for (uint32_t i = 1; i < ARRAY_SIZE(vmid_used); i++)
+		n += vmid_used[i];
+	return n;
+}
+
+static struct vm *fail(struct vm *vm, char *err, size_t err_len, const char *why)
+{
+	ft_snprintf(err, err_len, "%s", why);
+	vm_release(vm);
+	return NULL;
+}
+
+bool vm_bundle_init(const void *b, uint64_t size)
+{
+	const struct bundle_header *h = b;
+	uint32_t parange = BITS(read_sysreg(id_aa64mmfr0_el1), 3, 0);
+	char err[160];
+
+	if (bundle_validate(b, size, err, sizeof(err)) != 0) {
+		printk("ftvisor: boot bundle rejected: %s\nftvisor: no VMs started\n", err);
+		return false;
+	}
+	bundle = b;
+	vcpu_irqs_init();
+	stage2_geometry(parange_to_bits(parange), &s2geo);
+	vtcr = stage2_vtcr(&s2geo, parange);
+	printk("vms: %u in the boot bundle; stage 2: %u-bit IPA, %u-level walk from level %u\n",
+	       h->n_vms, s2geo.ipa_bits, 4 - s2geo.start_level, s2geo.start_level);
+	return true;
+}
+
+uint32_t vm_template_count(void)
+{
+	return bundle ? ((const struct bundle_header *)bundle)->n_vms : 0;
+}
+
+const struct bundle_vm *vm_template(uint32_t index)
+{
+	const struct bundle_header *h = (const void *)bundle;
+
+	if (!bundle || index >= h->n_vms)
+		return NULL;
+	return (const struct bundle_vm *)(bundle + h->vm_offset) + index;
+}
+
+struct vm *vm_create(const struct bundle_vm *c, const char *name, bool tagged, char *err,
+		     size_t err_len)
+{
+	struct vm *vm = NULL;
 	uint64_t root;
 	const char *why;
+	uint32_t id;
 
+	for (id = 0; id < MAX_VMS && !vm; id++)
+		if (vms[id].state == VM_EMPTY && !vms[id].config)
+			vm = &vms[id];
+	if (!vm) {
+		ft_snprintf(err, err_len, "all %u VM slots are in use", MAX_VMS);
+		return NULL;
+	}
+	id = (uint32_t)(vm - vms);
 	memset(vm, 0, sizeof(*vm));
 	vm->id = id;
-	memcpy(vm->name, c->name, BUNDLE_NAME_LEN);
-	vm->name[BUNDLE_NAME_LEN - 1] = '\0';
+	ft_snprintf(vm->name, sizeof(vm->name), "%s", name);
 	vm->flags = c->flags;
-	vm->config = c;
+	vm->prio = c->priority;
+	vm->config = c; /* claims the slot while it is being set up */
 	vm->n_vcpus = c->n_vcpus;
 	vm->mem_ipa = c->mem_ipa;
 	vm->mem_size = c->mem_size;
 	spin_lock_init(&vm->lock);
+	if (id >= nr_vms)
+		nr_vms = id + 1;
 
 	for (uint32_t i = 0; i < c->n_vcpus; i++) {
 		int p = platform_cpu_index(hyp_platform, c->vcpu_mpidr[i]);
 		struct vcpu *v = &vm->vcpus[i];
 
 		if (p < 0)
-			return fail(vm, "a configured CPU is not in this machine's device tree");
+			return fail(vm, err, err_len, "a configured CPU is not in this machine's device tree");
 		if (!__atomic_load_n(&pcpus[p].online, __ATOMIC_ACQUIRE) || pcpus[p].halted)
-			return fail(vm, "a configured CPU is not online");
-		if (pcpus[p].vcpu)
-			return fail(vm, "a configured CPU already runs another vCPU");
-		v->vm = vm;
+			return fail(vm, err, err_len, "a configured CPU is not online");
 		v->index = i;
 		v->pcpu = (uint32_t)p;
-		pcpus[p].vcpu = v;
+		v->prio = vm->prio;
 	}
 
 	for (uint32_t i = 1; i < ARRAY_SIZE(vmid_used); i++) {
@@ -238,26 +339,26 @@ static bool vm_create(struct vm *vm, uint32_t id, const struct bundle_vm *c, boo
 		}
 	}
 	if (!vm->vmid)
-		return fail(vm, "no free VMID");
+		return fail(vm, err, err_len, "no free VMID");
 
 	vm->mem_pa = frame_alloc(vm->mem_size / FRAME_SIZE, BUNDLE_MEM_ALIGN / FRAME_SIZE);
 	if (!vm->mem_pa)
-		return fail(vm, "not enough free memory");
+		return fail(vm, err, err_len, "not enough free memory");
 
 	root = frame_alloc(s2geo.root_pages, s2geo.root_pages);
 	if (!root)
-		return fail(vm, "no memory for stage-2 tables");
+		return fail(vm, err, err_len, "no memory for stage-2 tables");
 	memset((void *)root, 0, s2geo.root_pages * FRAME_SIZE);
 	vm->s2 = (struct pgtable){
 		.root_pa = root, .start_level = s2geo.start_level,
 		.root_entries = s2geo.root_entries, .min_block_level = 1,
 		.alloc_table = s2_alloc_table, .free_table = s2_free_table, .pa_to_ptr = s2_ptr,
 	};
-	if (pgt_map(&vm->s2, vm->mem_ipa, vm->mem_pa, vm->mem_size, S2_RAM) != PGT_OK)
-		return fail(vm, "no memory for stage-2 tables");
+	if (!map_ram(vm))
+		return fail(vm, err, err_len, "no memory for stage-2 tables");
 	why = setup_passthrough(vm);
 	if (why)
-		return fail(vm, why);
+		return fail(vm, err, err_len, why);
 	dsb(ishst);
 	vm->vttbr = root | (uint64_t)vm->vmid << 48;
 	stage2_flush_vmid(vm->vttbr);
@@ -265,122 +366,56 @@ static bool vm_create(struct vm *vm, uint32_t id, const struct bundle_vm *c, boo
 	vconsole_init(&vm->console, vm->name, tagged);
 	if (!vgic_init(vm) || !vuart_pl011_attach(&vm->mmio, &vm->uart, &vm->console, vm) ||
 	    !testdev_attach(&vm->mmio, &vm->testdev))
-		return fail(vm, "device set-up failed");
+		return fail(vm, err, err_len, "device set-up failed");
 
+	/* Last: pinning makes the vCPUs visible to their CPUs' schedulers. */
+	for (uint32_t i = 0; i < vm->n_vcpus; i++) {
+		vm->vcpus[i].vm = vm;
+		if (!sched_attach(&vm->vcpus[i])) {
+			char why2[96];
+
+			vm->vcpus[i].vm = NULL;
+			ft_snprintf(why2, sizeof(why2), "CPU %u already hosts %u vCPUs",
+				    vm->vcpus[i].pcpu, SCHED_MAX_PER_CPU);
+			return fail(vm, err, err_len, why2);
+		}
+	}
 	load_images(vm);
-	vm->state = VM_CREATED;
+	__atomic_store_n(&vm->state, VM_CREATED, __ATOMIC_RELEASE);
 	printk("vm %u '%s': %u vCPU%s on CPU", id, vm->name, vm->n_vcpus, vm->n_vcpus > 1 ? "s" : "");
 	for (uint32_t i = 0; i < vm->n_vcpus; i++)
 		printk("%s%u", i ? "," : " ", vm->vcpus[i].pcpu);
-	printk(", %lu MiB RAM at IPA 0x%lx (PA 0x%lx), VMID %u\n", vm->mem_size >> 20, vm->mem_ipa,
-	       vm->mem_pa, vm->vmid);
-	return true;
+	printk(", %lu MiB RAM at IPA 0x%lx (PA 0x%lx), VMID %u, priority %u\n", vm->mem_size >> 20,
+	       vm->mem_ipa, vm->mem_pa, vm->vmid, vm->prio);
+	return vm;
 }
 
-void vms_create_from_bundle(const void *b, uint64_t size)
-{
-	const struct bundle_header *h = b;
-	const struct bundle_vm *cfg;
-	uint32_t parange = BITS(read_sysreg(id_aa64mmfr0_el1), 3, 0);
-	char err[160];
-
-	if (bundle_validate(b, size, err, sizeof(err)) != 0) {
-		printk("ftvisor: boot bundle rejected: %s\nftvisor: no VMs started\n", err);
-		return;
-	}
-	bundle = b;
-	vcpu_irqs_init();
-	stage2_geometry(parange_to_bits(parange), &s2geo);
-	vtcr = stage2_vtcr(&s2geo, parange);
-	printk("vms: %u in the boot bundle; stage 2: %u-bit IPA, %u-level walk from level %u\n",
-	       h->n_vms, s2geo.ipa_bits, 4 - s2geo.start_level, s2geo.start_level);
-
-	cfg = (const struct bundle_vm *)((const uint8_t *)b + h->vm_offset);
-	for (uint32_t i = 0; i < h->n_vms; i++)
-		if (vm_create(&vms[i], i, &cfg[i], h->flags & BUNDLE_F_CONSOLE_TAGGED))
-			nr_vms = i + 1;
-	for (uint32_t i = 0; i < h->n_vms; i++)
-		if (vms[i].state == VM_CREATED && (vms[i].flags & VM_F_AUTOSTART))
-			vm_start(&vms[i]);
-}
-
-int vm_start(struct vm *vm)
-{
-	const struct bundle_vm *c = vm->config;
-
-	if (vm->state != VM_CREATED && vm->state != VM_STOPPED)
-		return -1;
-	vm->cntvoff = read_cntpct(); /* the guest's virtual counter starts near 0 */
-	vm->state = VM_RUNNING;
-	passthrough_irqs_enable(vm, true);
-	printk("ftvisor: vm '%s' started\n", vm->name);
-	vcpu_power_on(&vm->vcpus[0], vm->mem_ipa + c->kernel_offset, vm->mem_ipa + c->dtb_offset);
-	return 0;
-}
-
-static void request_stop_all(struct vm *vm)
+void vm_reload(struct vm *vm)
 {
 	for (uint32_t i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
-		__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
-		vcpu_kick(v);
+		v->power = VCPU_OFF;
+		v->blocked = false;
+		v->t_out = v->t_woken = 0;
+		memset(&v->st, 0, sizeof(v->st));
 	}
-}
-
-void vm_stop(struct vm *vm, const char *reason)
-{
-	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING) {
-		spin_unlock(&vm->lock);
-		return;
-	}
-	vm->state = VM_STOPPED;
-	spin_unlock(&vm->lock);
-	passthrough_irqs_enable(vm, false);
-	vconsole_flush(&vm->console);
-	printk("ftvisor: vm '%s' stopped: %s\n", vm->name, reason);
-	request_stop_all(vm);
-}
-
-void vm_reset(struct vm *vm, struct vcpu *caller)
-{
-	(void)caller;
-	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING || vm->restart_pending) {
-		spin_unlock(&vm->lock);
-		return;
-	}
-	vm->restart_pending = true;
-	spin_unlock(&vm->lock);
-	vconsole_flush(&vm->console);
-	printk("ftvisor: vm '%s' resets (PSCI SYSTEM_RESET)\n", vm->name);
-	request_stop_all(vm);
-}
-
-/* Called by each vCPU leaving its run loop: the last one out of a resetting VM restarts it. */
-void vm_vcpu_left(struct vm *vm)
-{
-	bool restart = false;
-
-	spin_lock(&vm->lock);
-	if (vm->restart_pending) {
-		restart = true;
-		for (uint32_t i = 0; i < vm->n_vcpus; i++)
-			if (__atomic_load_n(&vm->vcpus[i].running, __ATOMIC_ACQUIRE))
-				restart = false;
-		if (restart)
-			vm->restart_pending = false;
-	}
-	spin_unlock(&vm->lock);
-	if (!restart)
-		return;
-	for (uint32_t i = 0; i < vm->n_vcpus; i++)
-		__atomic_store_n(&vm->vcpus[i].stop_request, false, __ATOMIC_RELEASE);
 	vuart_pl011_reset(&vm->uart);
 	testdev_reset(&vm->testdev);
 	vgic_reset(vm);
+	/* Forget which blocks were touched: a fresh map with the access flags clear. */
+	spin_lock(&vm->lock);
+	pgt_unmap(&vm->s2, vm->mem_ipa, vm->mem_size);
+	map_ram(vm);
+	spin_unlock(&vm->lock);
+	dsb(ishst);
+	stage2_flush_vmid(vm->vttbr);
 	load_images(vm);
-	vm->state = VM_STOPPED;
-	vm_start(vm);
+}
+
+void vm_boot_vcpu0(struct vm *vm)
+{
+	const struct bundle_vm *c = vm->config;
+
+	vcpu_power_on(&vm->vcpus[0], vm->mem_ipa + c->kernel_offset, vm->mem_ipa + c->dtb_offset);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "core/vpsci.h"
+#include "core/mgmt.h"
 #include "core/vm.h"
 #include "lib/psci_abi.h"
 
@@ -68,10 +69,10 @@ bool vpsci_call(struct vcpu *v, uint32_t fid, uint64_t *x)
 		x[0] = PSCI_MIGRATE_NOT_REQUIRED;
 		break;
 	case PSCI_SYSTEM_OFF:
-		vm_stop(vm, "powered off (PSCI SYSTEM_OFF)");
+		mgmt_guest_event(vm, VM_OP_STOP, "powered off (PSCI SYSTEM_OFF)");
 		break;
 	case PSCI_SYSTEM_RESET:
-		vm_reset(vm, v);
+		mgmt_guest_event(vm, VM_OP_REBOOT, "PSCI SYSTEM_RESET");
 		break;
 	default:
 		x[0] = (uint64_t)PSCI_NOT_SUPPORTED;

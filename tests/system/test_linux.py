@@ -3,7 +3,7 @@
 both reach their shell, see the CPUs, memory and timer interrupts they were given, get only
 the input typed for them, and one panicking, rebooting or powering off leaves the others be.
 
-Console input goes to one VM at a time; Ctrl-] then a VM number moves it.
+Console input goes to the ftvisor shell at boot; Ctrl-] then a VM number gives it to that VM.
 """
 import re
 import time
@@ -71,7 +71,8 @@ def test_two_linux_vms_beside_baremetal(qemu):
     q.wait_for(r"\[bm\] victim: round \d+ ok", BOOT_TIMEOUT)
     # No need to see the prompt: input typed early waits in the guest's tty.
 
-    # linux1 has the focus at boot.
+    # The shell has the input at boot.
+    focus(q, 0, "linux1")
     check_guest(q, "linux1", 2, 256)
     focus(q, 1, "linux2")
     check_guest(q, "linux2", 1, 192)
@@ -84,10 +85,10 @@ def test_two_linux_vms_beside_baremetal(qemu):
     # A kernel panic in linux2 (it reboots itself, panic=1): linux1 carries on.
     q.proc.send("echo c > /proc/sysrq-trigger\r")
     q.wait_for(r"\[linux2\] .*Kernel panic", CMD_TIMEOUT)
-    q.wait_for(r"ftvisor: vm 'linux2' resets \(PSCI SYSTEM_RESET\)", CMD_TIMEOUT)
+    q.wait_for(r"ftvisor: vm 'linux2' reboots: PSCI SYSTEM_RESET", CMD_TIMEOUT)
     focus(q, 0, "linux1")
     run(q, "linux1", "echo alive-$((1+1))", r"alive-2")
-    q.wait_for(r"(?s)resets.*\[linux2\] FTVISOR-LINUX-READY name=linux2", BOOT_TIMEOUT)
+    q.wait_for(r"(?s)reboots: PSCI.*\[linux2\] FTVISOR-LINUX-READY name=linux2", BOOT_TIMEOUT)
 
     # poweroff in linux2 stops linux2 only.
     focus(q, 1, "linux2")

@@ -186,9 +186,56 @@ def test_cpu_twice_in_vm(ws):
 
 
 def test_cpu_twice_across_vms(ws):
-    # by MPIDR in one VM, by index in the other
-    res = ws.run(config(vm(0, cpus="<0x2>"), vm(1, cpus=False, cpu_indices="<2>")))
-    expect_error(res, ws, "/vms/vm@1 (vm1)", "CPU 0x2 is already used by /vms/vm@0 (vm0)")
+    """VMs may share physical CPUs (the hypervisor time-slices them): accepted."""
+    # by MPIDR in one VM, by index in the other; a third VM on both of them
+    res = ws.run(config(vm(0, cpus="<0x2>"), vm(1, cpus=False, cpu_indices="<2>"),
+                        vm(2, cpus="<0x2 0x0>")))
+    assert res.returncode == 0, res.stderr
+    _, vms, _ = decode(split(ws.out.read_bytes())[1])
+    assert [v["mpidr"][:v["n_vcpus"]] for v in vms] == [[2], [2], [2, 0]]
+    lines = res.stdout.splitlines()
+    assert [ln.split()[3:5] for ln in lines[1:4]] == [
+        ["cpus", "0x2"], ["cpus", "0x2"], ["cpus", "0x2,0x0"]]
+
+
+def test_cpus_shared_by_more_vms_than_cpus(ws):
+    # 16 VMs on a 4-CPU board, each on all four CPUs
+    res = ws.run(config(*[vm(i, cpus="<0x0 0x1 0x2 0x3>", memory_size="<0x0 0x800000>")
+                          for i in range(16)]))
+    assert res.returncode == 0, res.stderr
+    _, vms, _ = decode(split(ws.out.read_bytes())[1])
+    assert len(vms) == 16 and all(v["mpidr"][:4] == [0, 1, 2, 3] for v in vms)
+
+
+# ---------------------------------------------------------------- priority
+
+@pytest.mark.parametrize("value,want", [(None, 0), ("<0>", 0), ("<1>", 1), ("<15>", 15)])
+def test_priority_good(ws, value, want):
+    res = ws.run(config(vm(0, priority=False if value is None else value), vm(1, priority="<9>")))
+    assert res.returncode == 0, res.stderr
+    bundle = split(ws.out.read_bytes())[1]
+    hdr, vms, _ = decode(bundle)
+    assert (vms[0]["priority"], vms[1]["priority"]) == (want, 9)
+    # struct bundle_vm.priority is the u32 at byte 132 of the VM entry (was reserved0)
+    for i, p in enumerate((want, 9)):
+        at = hdr["vm_offset"] + i * VM.size + 132
+        assert struct.unpack_from("<I", bundle, at)[0] == p
+    lines = res.stdout.splitlines()
+    assert lines[1].split()[5:7] == ["prio", str(want)]
+    assert lines[2].split()[5:7] == ["prio", "9"]
+
+
+@pytest.mark.parametrize("value,problem", [
+    ("<16>", "priority 16: must be 0 to 15 (higher wins a shared CPU)"),
+    ("<0xffffffff>", "priority 4294967295: must be 0 to 15"),
+    ("<0x0 0x1>", "priority: must be one 32-bit cell"),
+    ("/bits/ 8 <1>", "priority: must be one 32-bit cell"),
+    ('"high"', "priority: must be one 32-bit cell"),
+    (None, "priority: must be one 32-bit cell"),
+])
+def test_priority_bad(ws, value, problem):
+    res = ws.run(config(vm(0), vm(1, priority=value)))
+    expect_error(res, ws, "/vms/vm@1 (vm1)", problem)
 
 
 @pytest.mark.parametrize("props,problem", [
@@ -483,7 +530,7 @@ def decode(bundle):
         vms.append({"name": f[0].rstrip(b"\0").decode(), "raw_name": f[0], "flags": f[1],
                     "n_vcpus": f[2], "mpidr": list(f[3:11]), "mem_ipa": f[11],
                     "mem_size": f[12], "kernel": f[13], "initrd": f[14], "dtb": f[15],
-                    "reserved0": f[16], "kernel_offset": f[17], "initrd_offset": f[18],
+                    "priority": f[16], "kernel_offset": f[17], "initrd_offset": f[18],
                     "dtb_offset": f[19], "n_pt_mmio": f[20], "n_pt_irqs": f[21],
                     "pt_mmio": [tuple(f[22 + 2 * i:24 + 2 * i]) for i in range(4)],
                     "pt_irqs": list(f[30:38])})
@@ -515,7 +562,7 @@ GOOD = config(
        console='"pl011"'),
     vm(1, name='"beta"', cpus="<0x3 0x1>", memory_size="<0x0 0x4000000>",
        memory_base="<0x1 0x0>", kernel='"raw.bin"', device_tree='"dt.dtb"',
-       bootargs='"from the config"', flags='"stop-on-unhandled"'),
+       bootargs='"from the config"', flags='"stop-on-unhandled"', priority="<7>"),
     root='console-mode = "tagged";')
 
 SUPPLIED_DTS = """/dts-v1/;
@@ -586,7 +633,7 @@ def test_good_vms(good):
     assert (b["mem_ipa"], b["mem_size"]) == (0x100000000, 64 * MIB)
     assert (a["kernel"], a["initrd"], a["dtb"]) == (0, 1, 2)
     assert (b["kernel"], b["initrd"], b["dtb"]) == (3, NO_IMAGE, 4)
-    assert a["reserved0"] == b["reserved0"] == 0
+    assert (a["priority"], b["priority"]) == (0, 7)  # default 0; priority = <7>
     # 2 MiB + text_offset; initrd on the 2 MiB boundary after text_offset + image_size
     assert a["kernel_offset"] == 0x280000
     assert a["initrd_offset"] == 0x600000
@@ -759,15 +806,23 @@ def test_supplied_dtb_without_chosen_gets_one(ws, tmp_path):
 
 
 def test_plain_console_and_summary(ws):
-    res = ws.run(config(vm(0, flags='"autostart"'), vm(1), root='console-mode = "plain";'))
+    res = ws.run(config(vm(0, flags='"autostart"', priority="<3>"), vm(1),
+                        vm(2, flags='"stop-on-unhandled", "introspection"'),
+                        vm(3, flags='"introspection", "autostart"'),
+                        root='console-mode = "plain";'))
     assert res.returncode == 0, res.stderr
-    hdr, _, _ = decode(split(ws.out.read_bytes())[1])
+    hdr, vms, _ = decode(split(ws.out.read_bytes())[1])
     assert hdr["flags"] == 0
+    assert [v["flags"] for v in vms] == [1, 0, 6, 3]
     lines = res.stdout.splitlines()
-    assert lines[0].startswith(f"{ws.out}: 2 VMs")
-    assert lines[1].split()[:5] == ["vm", "0", "vm0", "cpus", "0x0"]
-    assert lines[1].endswith("autostart")
-    assert lines[2].split()[:3] == ["vm", "1", "vm1"] and lines[2].endswith("-")
+    assert lines[0].startswith(f"{ws.out}: 4 VMs")
+    assert lines[1].split()[:7] == ["vm", "0", "vm0", "cpus", "0x0", "prio", "3"]
+    assert lines[1].endswith("  autostart")
+    # a VM without autostart is a template, created by the shell's `vm create`
+    assert lines[2].split()[:7] == ["vm", "1", "vm1", "cpus", "0x1", "prio", "0"]
+    assert lines[2].endswith("  template")
+    assert lines[3].endswith("  template,introspection,stop-on-unhandled")
+    assert lines[4].endswith("  autostart,introspection")
     assert res.stderr == ""
 
 
@@ -857,9 +912,9 @@ def test_passthrough_node_details(ws, tmp_path):
                                  (0, 0)]
     assert vms[0]["pt_irqs"] == [35, 1019, 0, 0, 0, 0, 0, 0]
     assert vms[1]["pt_irqs"] == [39] + [0] * 7
-    assert "  passthrough 0x9030000+0x1000,0x0+0x1000,0x4000000+0x2000 irqs 35,1019  -" \
+    assert "  passthrough 0x9030000+0x1000,0x0+0x1000,0x4000000+0x2000 irqs 35,1019  template" \
         in res.stdout.splitlines()[1]
-    assert "  passthrough irqs 39  -" in res.stdout.splitlines()[2]
+    assert "  passthrough irqs 39  template" in res.stdout.splitlines()[2]
     dtb = guest_dtb(ws, tmp_path, 0)
     assert sorted(fdt_props(dtb, "/pl061@9030000")) == ["clock-names", "clocks",
                                                         "compatible", "reg"]

@@ -606,13 +606,28 @@ static void t_vm_bad_flags(void **state)
 	expect_err("vm 'alpha': unknown flags 0x10");
 }
 
-static void t_vm_reserved(void **state)
+static void t_vm_priority(void **state)
 {
 	(void)state;
 	std_bundle();
-	vm32(0, BB_VM(reserved0), 1);
+	/* the field sits where reserved0 was: byte 132 of the VM entry */
+	assert_int_equal(BB_VM(priority), 132);
+	assert_int_equal(bb_get32(bb_vm_at(buf, 0) + 132), 0);
+	expect_ok(); /* 0, the default */
+	vm32(0, BB_VM(priority), 1);
+	vm32(1, BB_VM(priority), BUNDLE_MAX_PRIORITY);
 	fix();
-	expect_err("vm 'alpha': reserved field is not zero");
+	expect_ok();
+	vm32(1, BB_VM(priority), 16);
+	fix();
+	expect_err("vm 'beta': priority 16 is above 15");
+	vm32(1, BB_VM(priority), BUNDLE_MAX_PRIORITY);
+	vm32(0, BB_VM(priority), 0xffffffff);
+	fix();
+	expect_err("vm 'alpha': priority 4294967295 is above 15");
+	vm32(0, BB_VM(priority), 0x100); /* no byte of it ignored */
+	fix();
+	expect_err("vm 'alpha': priority 256 is above 15");
 }
 
 static void t_vcpu_count(void **state)
@@ -660,13 +675,43 @@ static void t_vcpu_twice_in_vm(void **state)
 	expect_err("vm 'beta': vCPUs 0 and 1 are both on physical CPU 0x1");
 }
 
+/* VMs may share physical CPUs (time-sliced by the scheduler): accepted. */
 static void t_vcpu_twice_across_vms(void **state)
 {
 	(void)state;
 	std_bundle();
 	vm64(1, BB_VM(vcpu_mpidr) + 8, 0x0);
 	fix();
-	expect_err("vm 'beta': physical CPU 0x0 is already used by vm 'alpha'");
+	expect_ok();
+	/* within one VM each vCPU still needs its own physical CPU */
+	vm64(1, BB_VM(vcpu_mpidr), 0x0);
+	fix();
+	expect_err("vm 'beta': vCPUs 0 and 1 are both on physical CPU 0x0");
+}
+
+/* Every VM on the same CPUs: 16 VMs of 8 vCPUs each on CPUs 0-7, priorities 0-15. */
+static void t_vcpu_all_vms_share(void **state)
+{
+	struct bb_vm vms[BUNDLE_MAX_VMS];
+	static char names[BUNDLE_MAX_VMS][8];
+	uint32_t i, k;
+
+	(void)state;
+	for (i = 0; i < BUNDLE_MAX_VMS; i++) {
+		snprintf(names[i], sizeof(names[i]), "vm%u", i);
+		vms[i] = (struct bb_vm){ names[i], i % 2 ? 0 : VM_F_AUTOSTART, BUNDLE_MAX_VCPUS,
+					 { 0 }, 0x40000000, 8 * MiB_, 100, 100, 100 };
+		for (k = 0; k < BUNDLE_MAX_VCPUS; k++)
+			vms[i].mpidr[k] = k;
+	}
+	build(0, vms, BUNDLE_MAX_VMS);
+	for (i = 0; i < BUNDLE_MAX_VMS; i++)
+		vm32(i, BB_VM(priority), i);
+	fix();
+	expect_ok();
+	vm32(BUNDLE_MAX_VMS - 1, BB_VM(priority), BUNDLE_MAX_VMS);
+	fix();
+	expect_err("vm 'vm15': priority 16 is above 15");
 }
 
 static void t_mem_ipa_misaligned(void **state)
@@ -1243,12 +1288,13 @@ int main(void)
 		T(t_name_31_chars_ok),
 		T(t_name_duplicate),
 		T(t_vm_bad_flags),
-		T(t_vm_reserved),
+		T(t_vm_priority),
 		T(t_vcpu_count),
 		T(t_vcpu_unused_slot),
 		T(t_vcpu_mpidr_bits),
 		T(t_vcpu_twice_in_vm),
 		T(t_vcpu_twice_across_vms),
+		T(t_vcpu_all_vms_share),
 		T(t_mem_ipa_misaligned),
 		T(t_mem_size_bad),
 		T(t_mem_beyond_2_40),

@@ -17,7 +17,8 @@
 static const char *const root_props[] = { "compatible", "console-mode", NULL };
 static const char *const vm_props[] = {
 	"name", "cpus", "cpu-indices", "memory-size", "memory-base", "kernel", "initrd",
-	"device-tree", "bootargs", "console", "flags", "passthrough-mmio", "passthrough-irqs", NULL,
+	"device-tree", "bootargs", "console", "flags", "priority", "passthrough-mmio",
+	"passthrough-irqs", NULL,
 };
 
 static const struct {
@@ -171,13 +172,28 @@ static void parse_cpus(const struct config *cfg, struct vm_cfg *vm, const void *
 				cfg_die(cfg, vm, NULL, "CPU 0x%llx given twice",
 					(unsigned long long)vm->mpidr[i]);
 	}
+	/* Other VMs may name the same CPUs: the hypervisor time-slices VMs sharing a CPU. */
 	vm->n_vcpus = n;
-	for (const struct vm_cfg *o = cfg->vms; o < vm; o++)
-		for (i = 0; i < n; i++)
-			for (j = 0; j < o->n_vcpus; j++)
-				if (vm->mpidr[i] == o->mpidr[j])
-					cfg_die(cfg, vm, NULL, "CPU 0x%llx is already used by %s (%s)",
-						(unsigned long long)vm->mpidr[i], o->node, o->name);
+}
+
+/* Optional, one cell, 0..BUNDLE_MAX_PRIORITY; 0 when absent. */
+static void parse_priority(const struct config *cfg, struct vm_cfg *vm, const void *fdt,
+			   int node)
+{
+	const fdt32_t *p;
+	uint32_t v;
+	int len;
+
+	p = fdt_getprop(fdt, node, "priority", &len);
+	if (!p)
+		return;
+	if (len != 4)
+		cfg_die(cfg, vm, NULL, "priority: must be one 32-bit cell");
+	v = fdt32_to_cpu(p[0]);
+	if (v > BUNDLE_MAX_PRIORITY)
+		cfg_die(cfg, vm, NULL, "priority %u: must be 0 to %u (higher wins a shared CPU)",
+			v, BUNDLE_MAX_PRIORITY);
+	vm->priority = v;
 }
 
 static void parse_memory(const struct config *cfg, struct vm_cfg *vm, const void *fdt, int node)
@@ -417,6 +433,7 @@ static void parse_vm(struct config *cfg, struct vm_cfg *vm, const void *fdt, int
 	if (console && strcmp(console, "pl011"))
 		cfg_die(cfg, vm, NULL, "console: unknown console '%s' (only \"pl011\")", console);
 	parse_flags(cfg, vm, fdt, node);
+	parse_priority(cfg, vm, fdt, node);
 	parse_pt_mmio(cfg, vm, fdt, node);
 	parse_pt_irqs(cfg, vm, fdt, node);
 }

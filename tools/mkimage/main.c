@@ -37,7 +37,8 @@ static void vm_summary(const struct vm_cfg *vm, uint32_t id)
 	for (uint32_t i = 0; i < vm->n_vcpus; i++)
 		used += (size_t)snprintf(cpus + used, sizeof(cpus) - used, "%s0x%llx",
 					 i ? "," : "", (unsigned long long)vm->mpidr[i]);
-	used = 0;
+	/* A VM without autostart is a template: created only by the shell's `vm create`. */
+	used = vm->flags & VM_F_AUTOSTART ? 0 : (size_t)snprintf(flags, sizeof(flags), "template");
 	for (uint32_t i = 0; i < ARRAY_SIZE(flag_names); i++)
 		if (vm->flags & (1u << i))
 			used += (size_t)snprintf(flags + used, sizeof(flags) - used, "%s%s",
@@ -54,11 +55,11 @@ static void vm_summary(const struct vm_cfg *vm, uint32_t id)
 		used += (size_t)snprintf(pt + used, sizeof(pt) - used, "%s%u",
 					 i ? "," : vm->n_pt_mmio ? " irqs " : "  passthrough irqs ",
 					 vm->pt_irqs[i]);
-	printf("  vm %u %-12s cpus %-14s RAM %5llu MiB at 0x%llx  kernel %zu B%s  dtb %zu B (%s)%s  %s\n",
-	       id, vm->name, cpus, (unsigned long long)(vm->mem_size / MIB),
+	printf("  vm %u %-12s cpus %-14s prio %2u  RAM %5llu MiB at 0x%llx  kernel %zu B%s  dtb %zu B (%s)%s  %s\n",
+	       id, vm->name, cpus, vm->priority, (unsigned long long)(vm->mem_size / MIB),
 	       (unsigned long long)vm->mem_ipa, vm->kernel.size,
 	       vm->initrd.size ? "  initrd" : "", vm->dtb.size,
-	       vm->dtb_rel ? "supplied" : "generated", pt, flags[0] ? flags : "-");
+	       vm->dtb_rel ? "supplied" : "generated", pt, flags);
 	if (vm->initrd.size)
 		printf("    initrd %zu B at RAM offset 0x%llx\n", vm->initrd.size,
 		       (unsigned long long)vm->initrd_offset);

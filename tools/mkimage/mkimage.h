@@ -63,6 +63,7 @@ struct vm_cfg {
 	char node[96];		/* "/vms/vm@1" */
 	char name[BUNDLE_NAME_LEN];	/* empty until read */
 	uint32_t flags;		/* VM_F_* */
+	uint32_t priority;	/* 0..BUNDLE_MAX_PRIORITY */
 	uint32_t n_vcpus;
 	uint64_t mpidr[BUNDLE_MAX_VCPUS];
 	uint64_t mem_ipa, mem_size;

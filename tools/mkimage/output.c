@@ -118,6 +118,7 @@ uint8_t *bundle_make(const struct config *cfg, uint64_t *size)
 
 		memcpy(vm.name, v->name, sizeof(vm.name));
 		vm.flags = v->flags;
+		vm.priority = v->priority;
 		vm.n_vcpus = v->n_vcpus;
 		memcpy(vm.vcpu_mpidr, v->mpidr, sizeof(vm.vcpu_mpidr));
 		vm.mem_ipa = v->mem_ipa;

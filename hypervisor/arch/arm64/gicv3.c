@@ -37,6 +37,7 @@
 #define GICR_ISENABLER0 (GICR_SGI + 0x0100)
 #define GICR_ICENABLER0 (GICR_SGI + 0x0180)
 #define GICR_ICPENDR0 (GICR_SGI + 0x0280)
+#define GICR_ISACTIVER0 (GICR_SGI + 0x0300)
 #define GICR_ICACTIVER0 (GICR_SGI + 0x0380)
 #define GICR_IPRIORITYR (GICR_SGI + 0x0400)
 
@@ -200,6 +201,12 @@ void gicv3_enable_private(uint64_t gicr_base, uint32_t intid)
 {
 	if (intid < 32)
 		mmio_write32(gicr_base + GICR_ISENABLER0, 1u << intid);
+}
+
+void gicv3_set_active_private(uint64_t gicr_base, uint32_t intid)
+{
+	if (intid < 32)
+		mmio_write32(gicr_base + GICR_ISACTIVER0, 1u << intid);
 }
 
 uint32_t gicv3_ack(void)

@@ -32,6 +32,9 @@ uint64_t gicv3_init_cpu(const struct plat_gic *g, uint64_t mpidr);
 void gicv3_enable_private(uint64_t gicr_base, uint32_t intid);
 
 /* Acknowledge the highest priority pending group-1 interrupt (1023: none). */
+/* Make a private interrupt of this CPU active (a vCPU's timer PPI while its guest handles
+ * it: the physical interrupt must not fire again before the guest's deactivation). */
+void gicv3_set_active_private(uint64_t gicr_base, uint32_t intid);
 uint32_t gicv3_ack(void);
 /* Priority drop and deactivation (ICC_CTLR_EL1.EOImode = 1 splits them). */
 void gicv3_eoi(uint32_t intid);

@@ -169,23 +169,30 @@ int pgt_unmap(struct pgtable *pt, uint64_t va, uint64_t size)
 	return update(pt, va, INVALID_PA, size, 0);
 }
 
-uint64_t pgt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level)
+uint64_t *pgt_leaf_ptr(const struct pgtable *pt, uint64_t va, unsigned int *level)
 {
-	const uint64_t *t = table_ptr(pt, pt->root_pa);
+	uint64_t *t = table_ptr(pt, pt->root_pa);
 
 	if (va >= input_end(pt))
-		return 0;
+		return NULL;
 	for (unsigned int l = pt->start_level; l <= 3; l++) {
-		uint64_t e = t[index_at(pt, va, l)];
+		uint64_t *e = &t[index_at(pt, va, l)];
 
-		if (!(e & PTE_VALID))
-			return 0;
-		if (!is_table(e, l)) {
+		if (!(*e & PTE_VALID))
+			return NULL;
+		if (!is_table(*e, l)) {
 			if (level)
 				*level = l;
 			return e;
 		}
-		t = table_ptr(pt, e & PTE_ADDR_MASK);
+		t = table_ptr(pt, *e & PTE_ADDR_MASK);
 	}
-	return 0;
+	return NULL;
+}
+
+uint64_t pgt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level)
+{
+	const uint64_t *e = pgt_leaf_ptr(pt, va, level);
+
+	return e ? *e : 0;
 }

@@ -60,6 +60,10 @@ int pgt_map(struct pgtable *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_
 /* Make [va, va+size) invalid, splitting blocks that are only partly removed. */
 int pgt_unmap(struct pgtable *pt, uint64_t va, uint64_t size);
 
+/* Where the leaf descriptor translating va lives (NULL if none), its level through *level:
+ * for changing attribute bits that need no break-before-make (the access flag). */
+uint64_t *pgt_leaf_ptr(const struct pgtable *pt, uint64_t va, unsigned int *level);
+
 /* The leaf descriptor translating va (0 if none) and its level through *level. */
 uint64_t pgt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level);
 
