@@ -90,7 +90,7 @@ uint64_t vcpu_timer_deadline(const struct vcpu *v)
 
 	/* ENABLE set, IMASK clear (Arm ARM D11.2.4); the interrupt must also be able to
 	 * reach the vCPU through its virtual GIC. */
-	if ((ctl & 3) != 1 || !v->vgic.priv[27].enabled || !v->vm->vgic.enabled)
+	if ((ctl & 3) != 1 || !vgic_would_signal((struct vcpu *)v, 27))
 		return 0;
 	return v->ctx.sys.cntv_cval_el0 + v->vm->cntvoff;
 }

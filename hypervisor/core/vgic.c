@@ -379,9 +379,36 @@ static bool is_bit_reg(uint64_t off)
 	return off >= GICD_ISENABLER && off < GICD_ICACTIVER + 0x80;
 }
 
+/*
+ * The priority an interrupt must beat to be signalled to the vCPU: its priority mask
+ * (ICH_VMCR_EL2.VPMR, bits 31:24) and its running priority, the highest active group of
+ * ICH_AP1R0_EL2 (bit n = priority n << 3 with 5 priority bits; IHI 0069 12.4.5, 12.4.10).
+ * Read from the hardware while the vCPU is loaded here, from its saved copy otherwise.
+ */
+static uint32_t signal_threshold(const struct vcpu *v)
+{
+	bool here = __atomic_load_n(&v->running, __ATOMIC_ACQUIRE) && v->pcpu == this_cpu_id();
+	uint64_t vmcr = here ? ich_vmcr_read() : v->vgic.vmcr;
+	uint64_t ap = (here ? ich_ap1r0_read() : v->vgic.ap1r0) & 0xffffffffULL;
+	uint32_t pmr = (uint32_t)BITS(vmcr, 31, 24), rpr = 0x100;
+
+	if (ap)
+		rpr = (uint32_t)__builtin_ctzll(ap) << 3;
+	return MIN(pmr, rpr);
+}
+
+bool vgic_would_signal(struct vcpu *v, uint32_t intid)
+{
+	struct vgic_irq *irq = irq_of(v->vm, v, intid);
+
+	return irq && irq->enabled && !irq->active && v->vm->vgic.enabled &&
+	       irq->priority < signal_threshold(v);
+}
+
 bool vgic_pending(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	uint32_t threshold = signal_threshold(v);
 	bool any = false;
 
 	spin_lock(&vm->vgic.lock);
@@ -390,7 +417,10 @@ bool vgic_pending(struct vcpu *v)
 
 		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != v)
 			continue;
-		any = irq->pending && irq->enabled && vm->vgic.enabled;
+		/* Masked by the priority mask or by a running handler of higher priority, an
+		 * interrupt does not wake WFI on real hardware either. */
+		any = irq->pending && !irq->active && irq->enabled && vm->vgic.enabled &&
+		      irq->priority < threshold;
 	}
 	spin_unlock(&vm->vgic.lock);
 	return any;

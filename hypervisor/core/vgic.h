@@ -76,8 +76,12 @@ void vgic_sgi(struct vcpu *v, uint64_t sgi1r);
 /* List registers: write before entry, read back after exit (IRQs masked, vCPU loaded). */
 void vgic_flush(struct vcpu *v);
 void vgic_fold(struct vcpu *v);
-/* Something is pending for v: WFI must not sleep. */
+/* Something is pending for v that its priority mask and running priority let through:
+ * WFI must not sleep. */
 bool vgic_pending(struct vcpu *v);
+/* Interrupt intid, once pending, would be signalled to v (enabled, not active, above the
+ * priority mask and the running priority). */
+bool vgic_would_signal(struct vcpu *v, uint32_t intid);
 
 /* Virtual CPU interface state in and out of the hardware with the vCPU. */
 void vgic_load(struct vcpu *v);

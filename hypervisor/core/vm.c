@@ -216,10 +216,7 @@ static void vm_release(struct vm *vm)
 		if (vm->vcpus[i].vm)
 			sched_detach(&vm->vcpus[i]);
 	if (vm->s2.root_pa) {
-		pgt_unmap(&vm->s2, vm->mem_ipa, vm->mem_size); /* frees the lower tables */
-		for (uint32_t i = 0; i < vm->config->n_passthrough_mmio; i++)
-			pgt_unmap(&vm->s2, vm->config->passthrough_mmio[i].base,
-				  vm->config->passthrough_mmio[i].size);
+		pgt_free_tables(&vm->s2);
 		if (vm->vmid)
 			stage2_flush_vmid(vm->vttbr ? vm->vttbr : vm->s2.root_pa | (uint64_t)vm->vmid << 48);
 		frame_free(vm->s2.root_pa, s2geo.root_pages);

@@ -169,6 +169,17 @@ int pgt_unmap(struct pgtable *pt, uint64_t va, uint64_t size)
 	return update(pt, va, INVALID_PA, size, 0);
 }
 
+void pgt_free_tables(struct pgtable *pt)
+{
+	uint64_t *t = table_ptr(pt, pt->root_pa);
+
+	for (unsigned int i = 0; i < pt->root_entries; i++) {
+		if (is_table(t[i], pt->start_level))
+			free_tree(pt, t[i] & PTE_ADDR_MASK, pt->start_level + 1);
+		t[i] = 0;
+	}
+}
+
 uint64_t *pgt_leaf_ptr(const struct pgtable *pt, uint64_t va, unsigned int *level)
 {
 	uint64_t *t = table_ptr(pt, pt->root_pa);

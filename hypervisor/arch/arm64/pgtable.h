@@ -60,6 +60,10 @@ int pgt_map(struct pgtable *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_
 /* Make [va, va+size) invalid, splitting blocks that are only partly removed. */
 int pgt_unmap(struct pgtable *pt, uint64_t va, uint64_t size);
 
+/* Unmap everything and free every table below the root (the root stays the caller's).
+ * pgt_unmap only frees tables whose whole range it removes. */
+void pgt_free_tables(struct pgtable *pt);
+
 /* Where the leaf descriptor translating va lives (NULL if none), its level through *level:
  * for changing attribute bits that need no break-before-make (the access flag). */
 uint64_t *pgt_leaf_ptr(const struct pgtable *pt, uint64_t va, unsigned int *level);
