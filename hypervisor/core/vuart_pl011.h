@@ -9,7 +9,9 @@
 #define VUART_IPA 0x09000000ULL
 #define VUART_SIZE 0x1000ULL
 #define VUART_INTID 33 /* SPI 1, level, as on QEMU's virt machine */
-#define VUART_RX_FIFO 64
+/* Deeper than a PL011 FIFO: a pasted line must not lose characters (the guest never sees the
+ * depth, only the empty/full flags). */
+#define VUART_RX_FIFO 4096
 
 struct vconsole;
 struct vm;

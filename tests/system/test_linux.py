@@ -102,3 +102,61 @@ def test_two_linux_vms_beside_baremetal(qemu):
     out = q.output()
     assert "vm 'linux1' stopped" not in out and "vm 'bm' stopped" not in out
     assert "*** ftvisor" not in out
+
+
+def test_linux_lifecycle_from_the_shell(qemu):
+    """pause (silent console, work continues after resume), reboot, stop/start, destroy and
+    create of a Linux VM from the shell while another Linux VM idles at a low CPU%."""
+    from shell import Shell
+
+    q = qemu(smp=4, mem="2G", image=f"{ROOT}/build/ftvisor-linux.bin")
+    for vm in ("linux1", "linux2"):
+        q.wait_for(rf"\[{vm}\] FTVISOR-LINUX-READY name={vm}", BOOT_TIMEOUT)
+    sh = Shell(q)
+    time.sleep(3)
+    vms = sh.vms()
+    assert vms["linux1"]["memory_mib"] == 256 and vms["linux2"]["memory_mib"] == 192
+    assert 0 < vms["linux1"]["touched_mib"] <= 256
+    assert vms["linux1"]["cpu_pct"] < 10, vms["linux1"]  # an idle Linux
+
+    # A counter printed by linux2 twice a second.
+    sh.console(1)
+    q.proc.send("(i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.5; done) &\r")
+    q.wait_for(r"\[linux2\] tick-4", CMD_TIMEOUT)
+    sh.back()
+    sh.ok("vm pause linux2")
+    assert "is paused: cannot pause" in sh.error("vm pause linux2")
+    mark = len(q.output())
+    time.sleep(4)
+    assert not [l for l in q.output()[mark:].splitlines() if l.startswith("[linux2]")]
+    ticks = [int(x) for x in re.findall(r"\[linux2\] tick-(\d+)", q.output())]
+    sh.ok("vm resume linux2")
+    q.wait_for(rf"\[linux2\] tick-{ticks[-1] + 2}\b", CMD_TIMEOUT)
+    after = [int(x) for x in re.findall(r"\[linux2\] tick-(\d+)", q.output())]
+    assert after == list(range(after[0], after[0] + len(after))), "the counter restarted or skipped"
+
+    def booted_again(mark):
+        deadline = time.monotonic() + BOOT_TIMEOUT
+        while "[linux2] FTVISOR-LINUX-READY" not in q.output()[mark:]:
+            assert time.monotonic() < deadline, "linux2 did not boot again"
+            q.proc.expect([pexpect.TIMEOUT], timeout=0.5)
+
+    mark = len(q.output())
+    sh.ok("vm reboot linux2")
+    booted_again(mark)
+    sh.ok("vm stop linux2")
+    assert sh.vms()["linux2"]["state"] == "stopped"
+    mark = len(q.output())
+    sh.ok("vm start linux2")
+    booted_again(mark)
+    sh.ok("vm destroy linux2")
+    assert "linux2" not in sh.vms()
+    assert sh.json("vm create linux2")["vm"]["state"] == "created"
+    mark = len(q.output())
+    sh.ok("vm start linux2")
+    booted_again(mark)
+    assert sh.vms()["linux2"]["boots"] == 1
+
+    # linux1 carried on through all of it.
+    sh.console(0)
+    run(q, "linux1", "echo still-$((20+1))", r"still-21")
