@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The lifecycle's rules (core/mgmt.h), kept apart from the machinery so they can be tested. */
-#include "core/mgmt.h"
+#include "core/lifecycle.h"
 
 const char *vm_state_name(enum vm_state s)
 {

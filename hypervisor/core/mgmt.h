@@ -40,9 +40,5 @@ void mgmt_post(void);
 void mgmt_poll(void);
 
 struct vm *mgmt_find(const char *name);
-const char *vm_state_name(enum vm_state s);
-const char *vm_op_name(enum vm_op op);
-/* Whether op is allowed in state s. */
-bool vm_op_allowed(enum vm_op op, enum vm_state s);
 
 #endif

@@ -6,6 +6,7 @@
 #include "arch/arm64/pgtable.h"
 #include "arch/arm64/vcpu_context.h"
 #include "core/bundle.h"
+#include "core/lifecycle.h"
 #include "core/mmio.h"
 #include "core/testdev.h"
 #include "core/vuart_pl011.h"
@@ -51,16 +52,10 @@ struct vcpu {
 	struct vcpu_stats st;
 };
 
-/* Lifecycle (core/mgmt.c is the only place that changes it). */
-enum vm_state { VM_EMPTY = 0, VM_CREATED, VM_RUNNING, VM_PAUSED, VM_STOPPED };
-
-enum vm_op { VM_OP_NONE = 0, VM_OP_START, VM_OP_PAUSE, VM_OP_RESUME, VM_OP_STOP, VM_OP_REBOOT,
-	     VM_OP_DESTROY };
-
 struct vm {
 	uint32_t id;
 	char name[BUNDLE_NAME_LEN];
-	enum vm_state state;
+	enum vm_state state;		/* changed by core/mgmt.c only */
 	uint32_t flags;			/* VM_F_* */
 	uint32_t prio;
 	const struct bundle_vm *config; /* its template, inside the boot bundle (read-only) */
