@@ -122,6 +122,7 @@ static void apply(struct vm *vm, enum vm_op op, const char *why)
 	case VM_OP_RESUME:
 		/* Virtual time stood still meanwhile: the guest sees no jump. */
 		vm->cntvoff += now - vm->paused_at;
+		vm->started_at += now - vm->paused_at; /* uptime counts running time only */
 		for (uint32_t i = 0; i < vm->n_vcpus; i++) {
 			struct vcpu *v = &vm->vcpus[i];
 

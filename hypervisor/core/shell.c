@@ -554,14 +554,29 @@ static void run(struct shell_cmd *c)
 	}
 }
 
+static bool mentions_json(const char *line)
+{
+	for (; *line; line++)
+		if (!strncmp(line, "--json", 6))
+			return true;
+	return false;
+}
+
 static void run_line(char *line)
 {
 	struct shell_cmd cmds[SHELL_MAX_CMDS];
 	char err[96];
+	bool json = mentions_json(line); /* before parsing cuts the line up */
 	int n = shell_parse(line, cmds, SHELL_MAX_CMDS, err, sizeof(err));
 
 	if (n < 0) {
-		printk("error: %s\n", err);
+		if (json) {
+			struct shell_cmd c = { .json = true };
+
+			result(&c, -1, err, NULL);
+		} else {
+			printk("error: %s\n", err);
+		}
 		return;
 	}
 	for (int i = 0; i < n && !top_on; i++)

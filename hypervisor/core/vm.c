@@ -178,6 +178,17 @@ static const char *setup_passthrough(struct vm *vm)
 
 		if (overlaps_platform(base, size))
 			return "a passthrough region is RAM or a device the hypervisor keeps";
+		/* A device belongs to one VM at a time (a second instance of a template too). */
+		for (uint32_t k = 0; k < MAX_VMS; k++) {
+			const struct vm *o = &vms[k];
+
+			if (o == vm || !o->config)
+				continue;
+			for (uint32_t j = 0; j < o->config->n_passthrough_mmio; j++)
+				if (range_overlaps(base, size, o->config->passthrough_mmio[j].base,
+						   o->config->passthrough_mmio[j].size))
+					return "a passthrough device is given to another VM";
+		}
 		if (pgt_map(&vm->s2, base, base, size, S2_DEVICE) != PGT_OK)
 			return "no memory for stage-2 tables";
 	}

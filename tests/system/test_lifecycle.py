@@ -24,8 +24,8 @@ def vm_lines(q, vm, since=0):
             if l.startswith(f"[{vm}] ")]
 
 
-def boot(qemu):
-    q = qemu(smp=4, mem="2G", image=bundle("lifecycle"))
+def boot(qemu, mem="2G"):
+    q = qemu(smp=4, mem=mem, image=bundle("lifecycle"))
     q.wait_for(r"\[clock\] clock: n=50 ", TIMEOUT)
     q.wait_for(r"\[secret\] secret: planted", TIMEOUT)
     q.wait_for(r"\[spin\] spin: alive n=1 ", TIMEOUT)
@@ -47,7 +47,7 @@ def test_operations_and_invalid_transitions(qemu):
     assert set(vms) == {"clock", "secret", "spin"}  # tiny is only a template
     assert all(v["state"] == "running" for v in vms.values())
     assert {t["name"]: t["autostart"] for t in sh.json("vm templates")["templates"]} == \
-        {"clock": True, "secret": True, "spin": True, "tiny": False}
+        {"clock": True, "secret": True, "spin": True, "tiny": False, "big": False}
 
     # Wrong states, bad names, unknown commands: one error line, nothing changes.
     before = {n: v["state"] for n, v in sh.vms().items()}
@@ -61,6 +61,7 @@ def test_operations_and_invalid_transitions(qemu):
     assert "unknown vm command 'explode'" in sh.error("vm explode clock")
     assert "takes" in sh.error("vm pause")
     assert "unknown option '--force'" in sh.run("vm stop spin --force")[0]
+    assert sh.json("vm stop spin --force") == {"ok": False, "error": "unknown option '--force'"}
     assert sh.json("vm pause nosuch") == {"ok": False, "error": "no vm named 'nosuch' (vm list shows them)"}
     assert {n: v["state"] for n, v in sh.vms().items()} == before
 
@@ -192,3 +193,36 @@ def test_soak_create_start_stop_destroy(qemu):
     q.wait_for(rf"\[clock\] clock: n={n + 50} ", TIMEOUT)
     m = max(int(x) for x in re.findall(r"\[spin\] spin: alive n=(\d+)", q.output()))
     q.wait_for(rf"\[spin\] spin: alive n={m + 1} ", TIMEOUT)
+
+
+def test_create_fails_cleanly_when_memory_or_cpus_are_short(qemu):
+    q, sh = boot(qemu, mem="512M")
+    free0 = sh.json("status")
+    made = []
+    for i in range(8):
+        before = sh.json("status")
+        r = sh.json(f"vm create big big{i}")
+        if not r["ok"]:
+            assert r["error"] == "not enough free memory", r
+            break
+        made.append(f"big{i}")
+    assert 1 <= len(made) < 8
+    # The failed attempt took nothing and left no VM behind.
+    after = sh.json("status")
+    assert (after["free_frames"], after["vmids_used"], after["vms"]) == \
+        (before["free_frames"], before["vmids_used"], before["vms"]) == \
+        (after["free_frames"], 3 + len(made), 3 + len(made))
+    assert f"big{len(made)}" not in sh.vms()
+    for name in made:
+        sh.ok(f"vm destroy {name}")
+    assert sh.json("status")["free_frames"] == free0["free_frames"]
+
+    # CPU 3 hosts spin; seven more vCPUs fit, the eighth does not.
+    for i in range(7):
+        sh.ok(f"vm create tiny t{i}")
+    assert "CPU 3 already hosts 8 vCPUs" in sh.error("vm create tiny t7")
+    for i in range(7):
+        sh.ok(f"vm destroy t{i}")
+    end = sh.json("status")
+    assert end["free_frames"] == free0["free_frames"] and end["vmids_used"] == 3
+    q.wait_for(r"\[spin\] spin: alive n=2 ", TIMEOUT)

@@ -127,3 +127,11 @@ def test_passthrough_rtc(qemu):
         assert re.search(rf"^PASS {name}\b", text, re.M), f"no PASS {name}"
     q.wait_for(r"\[bm\] victim: round \d+ ok", TIMEOUT)
     assert "FAIL" not in q.output()
+    # A device belongs to one VM: a second instance of the template is refused, nothing kept.
+    from shell import Shell
+    sh = Shell(q)
+    free = sh.json("status")["free_frames"]
+    r = sh.json("vm create rtc rtc2")
+    assert not r["ok"] and "passthrough" in r["error"], r
+    assert sh.json("status")["free_frames"] == free
+    assert set(sh.vms()) == {"rtc", "bm"}
