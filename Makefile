@@ -61,7 +61,8 @@ guests:
 	$(Q)$(MAKE) -s -C guests
 
 $(MKIMAGE): $(wildcard tools/mkimage/*.[ch] tools/mkimage/Makefile hypervisor/platform/*.[ch] \
-		hypervisor/lib/*.[ch] hypervisor/core/manifest.c hypervisor/core/bundle.h)
+		hypervisor/lib/*.[ch] hypervisor/core/manifest.c hypervisor/core/bundle.h \
+		hypervisor/core/ivc_layout.[ch] include/ftvisor/*.h)
 	$(Q)$(MAKE) -s -C tools/mkimage
 
 tools: $(MKIMAGE)
@@ -72,9 +73,11 @@ $(QEMU_BOARD_DTB):
 	$(Q)qemu-system-aarch64 -M virt,virtualization=on,gic-version=3,dumpdtb=$@ -cpu cortex-a72 \
 		-smp 4 -m 2G -nographic -nic none >/dev/null
 
-# Debian's arm64 kernel and static busybox (cached in cache/, outside git), then the initramfs.
+# Debian's arm64 kernel, static busybox and uio modules (cached in cache/, outside git), the
+# IVC tools (tools/ivc: static AArch64 binaries), then the initramfs that holds them.
 linux-images:
 	$(Q)scripts/fetch-guest-images.sh
+	$(Q)$(MAKE) -s -C tools/ivc
 	$(Q)$(MAKE) -s -C guests/linux
 
 $(OUT)/ftvisor-%.bin: configs/qemu-virt/%.dts $(OUT)/ftvisor.bin $(QEMU_BOARD_DTB) guests linux-images $(MKIMAGE)

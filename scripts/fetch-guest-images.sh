@@ -4,6 +4,8 @@
 #   Image    the current Debian arm64 kernel (linux-image-arm64 -> linux-image-<abi>-arm64)
 #   VERSION  that kernel package's name and version
 #   busybox  the static arm64 busybox (busybox-static), for the initramfs (guests/linux)
+#   modules/ uio.ko and uio_pci_generic.ko of that kernel, for the initramfs (inter-VM
+#            channels are PCI endpoints that uio_pci_generic serves: docs/ivc.md)
 # Needs root on Debian 12 the first time (dpkg --add-architecture, apt-get update); a no-op
 # once the files are there. `scripts/fetch-guest-images.sh --refresh` fetches again when the
 # archive has a newer kernel or busybox.
@@ -11,6 +13,10 @@ set -eu
 cd "$(dirname "$0")/.."
 CACHE=cache/linux
 refresh=no
+MODULES="uio uio_pci_generic"	# in load order (insmod: no modules.dep)
+have_modules() {
+	for m in $MODULES; do [ -s "$CACHE/modules/$m.ko" ] || return 1; done
+}
 case "${1:-}" in
 --refresh) refresh=yes ;;
 "") ;;
@@ -21,7 +27,7 @@ say() { echo "fetch-guest-images: $*"; }
 die() { echo "fetch-guest-images: $*" >&2; exit 1; }
 
 if [ "$refresh" = no ] && [ -s "$CACHE/Image" ] && [ -s "$CACHE/VERSION" ] &&
-	[ -s "$CACHE/busybox" ]; then
+	[ -s "$CACHE/busybox" ] && have_modules; then
 	exit 0
 fi
 
@@ -48,7 +54,7 @@ bver=$(apt-cache policy busybox-static:arm64 | sed -n 's/^ *Candidate: //p')
 want="$kpkg $kver
 busybox-static $bver"
 if [ -s "$CACHE/Image" ] && [ -s "$CACHE/busybox" ] && [ -s "$CACHE/VERSION" ] &&
-	[ "$(cat "$CACHE/VERSION")" = "$want" ]; then
+	have_modules && [ "$(cat "$CACHE/VERSION")" = "$want" ]; then
 	say "up to date: $kpkg $kver"
 	exit 0
 fi
@@ -62,10 +68,12 @@ mkdir -p "$CACHE"
 say "downloading $kpkg $kver and busybox-static $bver (arm64)"
 (cd "$tmp" && apt-get download -q=2 "$kpkg:arm64=$kver" "busybox-static:arm64=$bver")
 
-# Only ./boot/vmlinuz-* of the kernel package (its modules are ~300 MB unpacked).
-mkdir "$tmp/k" "$tmp/b"
-dpkg-deb --fsys-tarfile "$tmp"/linux-image-*_arm64.deb |
-	tar -x -C "$tmp/k" --wildcards './boot/vmlinuz-*'
+# Only ./boot/vmlinuz-* and the few modules the guests load from the kernel package (all
+# its modules are ~300 MB unpacked). */kernel/...: /lib/modules or /usr/lib/modules.
+mkdir "$tmp/k" "$tmp/b" "$tmp/m"
+set -- './boot/vmlinuz-*'
+for m in $MODULES; do set -- "$@" "*/kernel/drivers/uio/$m.ko*"; done
+dpkg-deb --fsys-tarfile "$tmp"/linux-image-*_arm64.deb | tar -x -C "$tmp/k" --wildcards "$@"
 dpkg-deb --fsys-tarfile "$tmp"/busybox-static_*_arm64.deb | tar -x -C "$tmp/b" ./bin/busybox
 
 set -- "$tmp"/k/boot/vmlinuz-*
@@ -83,11 +91,33 @@ fi
 [ "$(od -An -tx1 -j18 -N2 "$tmp/b/bin/busybox" | tr -d ' \n')" = b700 ] ||
 	die "busybox-static:arm64 did not give an AArch64 /bin/busybox"
 
+# The modules, decompressed (some kernel versions ship .ko.xz), must be AArch64 ELF built for
+# this very kernel (vermagic = its release, e.g. 6.1.0-NN-arm64), else insmod refuses them.
+krel=${kpkg#linux-image-}
+for m in $MODULES; do
+	set -- $(find "$tmp/k" -name "$m.ko*" -type f)
+	[ $# = 1 ] || die "$kpkg: expected exactly one $m.ko* (found $#)"
+	case "$1" in
+	*.ko) cp "$1" "$tmp/m/$m.ko" ;;
+	*.ko.xz) xz -dc "$1" >"$tmp/m/$m.ko" ;;
+	*.ko.zst) zstd -qdc "$1" >"$tmp/m/$m.ko" ;;
+	*.ko.gz) gzip -dc "$1" >"$tmp/m/$m.ko" ;;
+	*) die "$1: unknown module compression" ;;
+	esac
+	[ "$(od -An -tx1 -j18 -N2 "$tmp/m/$m.ko" | tr -d ' \n')" = b700 ] ||
+		die "$1 is not an AArch64 ELF"
+	tr '\000' '\n' <"$tmp/m/$m.ko" | grep -q "^vermagic=$krel " ||
+		die "$1: vermagic is not $krel"
+done
+
 # Replace the files one by one with rename, VERSION last, so a half-done run is retried.
 rm -f "$CACHE/VERSION"
+rm -rf "$CACHE/modules.new" && cp -R "$tmp/m" "$CACHE/modules.new" && rm -rf "$CACHE/modules" &&
+	mv "$CACHE/modules.new" "$CACHE/modules"
 mv "$tmp/Image" "$CACHE/Image.new" && mv "$CACHE/Image.new" "$CACHE/Image"
 cp "$tmp/b/bin/busybox" "$CACHE/busybox.new" && chmod 0755 "$CACHE/busybox.new" &&
 	mv "$CACHE/busybox.new" "$CACHE/busybox"
 printf '%s\n' "$want" >"$CACHE/VERSION.new" && mv "$CACHE/VERSION.new" "$CACHE/VERSION"
 say "$CACHE/Image: $kpkg $kver, $(stat -c %s "$CACHE/Image") bytes"
 say "$CACHE/busybox: busybox-static $bver, $(stat -c %s "$CACHE/busybox") bytes"
+say "$CACHE/modules: $(cd "$CACHE/modules" && echo *)"

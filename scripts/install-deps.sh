@@ -2,7 +2,7 @@
 # Install the Debian packages ftvisor needs, only those missing. Run as root on Debian 12.
 set -eu
 
-PKGS="make gcc gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm
+PKGS="make gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu qemu-system-arm
 device-tree-compiler libfdt-dev libcmocka-dev python3 python3-pytest python3-pexpect cpio
 clang libclang-rt-14-dev"
 

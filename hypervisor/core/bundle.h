@@ -10,6 +10,7 @@
  * Bundle layout (all integers little-endian, every offset from the bundle's first byte):
  *   struct bundle_header
  *   struct bundle_vm[n_vms]          at vm_offset
+ *   struct bundle_channel[n_channels] at channel_offset (when n_channels > 0)
  *   struct bundle_image[n_images]    at image_offset
  *   image data, each image 4 KiB aligned, in image-table order, zero padding between
  *   total_size is a 4 KiB multiple.
@@ -51,6 +52,30 @@
 					  * injecting a synchronous external abort */
 #define VM_F_KNOWN (VM_F_AUTOSTART | VM_F_INTROSPECTION | VM_F_STOP_ON_UNHANDLED)
 
+/*
+ * Inter-VM communication channels (docs/ivc.md): shared memory of `size` bytes plus doorbells
+ * between 2..BUNDLE_IVC_MAX_MEMBERS VMs. Member i of a channel has the ID i (ivshmem's
+ * IVPosition). Each member VM sees the channel as a PCI endpoint behind an emulated ECAM host
+ * bridge; its slot on bus 0 is 1 + the channel's rank among the channels the VM belongs to.
+ */
+#define BUNDLE_MAX_CHANNELS 8
+#define BUNDLE_IVC_MAX_MEMBERS 4
+#define BUNDLE_IVC_MIN_SIZE (64ULL << 10)	/* power of two, 64 KiB .. 256 MiB */
+#define BUNDLE_IVC_MAX_SIZE (256ULL << 20)
+#define BUNDLE_IVC_F_READ_ONLY (1u << 0)	/* member may read the shared memory only */
+#define BUNDLE_IVC_DEFAULT_RATE 20000		/* doorbells per second per sender */
+
+struct bundle_channel {
+	char name[BUNDLE_NAME_LEN];	/* same syntax as VM names, unique among channels */
+	uint64_t size;			/* shared memory bytes: power of two in [MIN, MAX] */
+	uint32_t n_members;		/* 2..BUNDLE_IVC_MAX_MEMBERS */
+	uint32_t rate;			/* doorbells/s each member may send (0: the default) */
+	struct bundle_ivc_member {
+		uint32_t vm;		/* index into the VM table (a template) */
+		uint32_t flags;		/* BUNDLE_IVC_F_* */
+	} members[BUNDLE_IVC_MAX_MEMBERS]; /* unused entries zero */
+};
+
 enum bundle_image_kind { IMAGE_KERNEL = 1, IMAGE_INITRD = 2, IMAGE_DTB = 3 };
 
 struct bundle_header {
@@ -64,7 +89,9 @@ struct bundle_header {
 	uint32_t image_offset;	/* 8-byte aligned */
 	uint32_t flags;		/* BUNDLE_F_* */
 	uint32_t header_crc;
-	uint8_t reserved[16];	/* zero */
+	uint32_t n_channels;	/* inter-VM channels, <= BUNDLE_MAX_CHANNELS */
+	uint32_t channel_offset; /* 8-byte aligned; 0 when n_channels is 0 */
+	uint8_t reserved[8];	/* zero */
 };
 
 struct bundle_vm {
@@ -107,6 +134,7 @@ struct bundle_image {
 _Static_assert(sizeof(struct bundle_header) == 64, "bundle header layout");
 _Static_assert(sizeof(struct bundle_vm) == 264, "bundle vm layout");
 _Static_assert(sizeof(struct bundle_image) == 24, "bundle image layout");
+_Static_assert(sizeof(struct bundle_channel) == 80, "bundle channel layout");
 
 /*
  * Check a bundle of at most avail bytes (read byte by byte, any alignment): header, table

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include "core/bundle.h"
+#include "core/ivc_layout.h"
 #include "lib/crc32.h"
 #include "lib/format.h"
 
@@ -18,6 +19,9 @@
 #define SPI_FIRST 32		/* SPIs are INTIDs 32-1019 */
 #define SPI_END 1020
 #define VUART_INTID 33		/* the emulated PL011's SPI 1, in every VM */
+/* What a channel member sees at fixed IPAs (include/ftvisor/ivc.h): BAR0s, BAR2s, ECAM. */
+#define IVC_WIN_BASE IVC_MMIO32_IPA
+#define IVC_WIN_END (IVC_ECAM_IPA + IVC_ECAM_SIZE)
 
 _Static_assert(__builtin_offsetof(struct bundle_header, header_crc) == CRC_FIELD, "crc field");
 
@@ -58,7 +62,9 @@ static void read_header(const uint8_t *p, struct bundle_header *h)
 	h->image_offset = le32(p + 36);
 	h->flags = le32(p + 40);
 	h->header_crc = le32(p + 44);
-	copy_bytes(h->reserved, p + 48, sizeof(h->reserved));
+	h->n_channels = le32(p + 48);
+	h->channel_offset = le32(p + 52);
+	copy_bytes(h->reserved, p + 56, sizeof(h->reserved));
 }
 
 /* Callers have checked that the tables lie inside total_size (<= avail). */
@@ -91,6 +97,21 @@ static void read_vm(const struct ctx *c, uint32_t i, struct bundle_vm *vm)
 		vm->passthrough_irqs[k] = le32(p + 232 + 4 * k);
 }
 
+static void read_channel(const struct ctx *c, uint32_t i, struct bundle_channel *ch)
+{
+	const uint8_t *p = c->b + c->h.channel_offset + (uint64_t)i * sizeof(*ch);
+	uint32_t k;
+
+	copy_bytes(ch->name, p, BUNDLE_NAME_LEN);
+	ch->size = le64(p + 32);
+	ch->n_members = le32(p + 40);
+	ch->rate = le32(p + 44);
+	for (k = 0; k < BUNDLE_IVC_MAX_MEMBERS; k++) {
+		ch->members[k].vm = le32(p + 48 + 8 * k);
+		ch->members[k].flags = le32(p + 52 + 8 * k);
+	}
+}
+
 static void read_image(const struct ctx *c, uint32_t i, struct bundle_image *im)
 {
 	const uint8_t *p = c->b + c->h.image_offset + (uint64_t)i * sizeof(*im);
@@ -108,6 +129,11 @@ _Static_assert(__builtin_offsetof(struct bundle_vm, kernel_offset) == 136, "vm l
 _Static_assert(__builtin_offsetof(struct bundle_vm, n_passthrough_mmio) == 160, "vm layout");
 _Static_assert(__builtin_offsetof(struct bundle_vm, passthrough_mmio) == 168, "vm layout");
 _Static_assert(__builtin_offsetof(struct bundle_vm, passthrough_irqs) == 232, "vm layout");
+_Static_assert(__builtin_offsetof(struct bundle_header, n_channels) == 48, "header layout");
+_Static_assert(__builtin_offsetof(struct bundle_header, reserved) == 56, "header layout");
+_Static_assert(__builtin_offsetof(struct bundle_channel, size) == 32, "channel layout");
+_Static_assert(__builtin_offsetof(struct bundle_channel, rate) == 44, "channel layout");
+_Static_assert(__builtin_offsetof(struct bundle_channel, members) == 48, "channel layout");
 
 static int __printf(2, 3) fail(const struct ctx *c, const char *fmt, ...)
 {
@@ -127,7 +153,8 @@ static bool name_char_ok(char ch)
 	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
 }
 
-static int check_name(const struct ctx *c, uint32_t idx, const char *name)
+/* what: "vm" or "channel", for "vm #2: ..." */
+static int check_name(const struct ctx *c, const char *what, uint32_t idx, const char *name)
 {
 	uint32_t i;
 	char ch;
@@ -135,14 +162,14 @@ static int check_name(const struct ctx *c, uint32_t idx, const char *name)
 	for (i = 0; i < BUNDLE_NAME_LEN && name[i]; i++)
 		;
 	if (i == BUNDLE_NAME_LEN)
-		return fail(c, "vm #%u: name is not NUL-terminated", idx);
+		return fail(c, "%s #%u: name is not NUL-terminated", what, idx);
 	if (!(name[0] >= 'a' && name[0] <= 'z'))
-		return fail(c, "vm #%u: name must start with a letter a-z", idx);
+		return fail(c, "%s #%u: name must start with a letter a-z", what, idx);
 	for (i = 1; name[i]; i++) {
 		ch = name[i];
 		if (!name_char_ok(ch))
-			return fail(c, "vm #%u: bad character 0x%02x in name (allowed: a-z 0-9 _ -)",
-				    idx, (unsigned int)(uint8_t)ch);
+			return fail(c, "%s #%u: bad character 0x%02x in name (allowed: a-z 0-9 _ -)",
+				    what, idx, (unsigned int)(uint8_t)ch);
 	}
 	return 0;
 }
@@ -164,7 +191,7 @@ static bool name_is_valid(const char *name)
 {
 	struct ctx quiet = { 0 };
 
-	return check_name(&quiet, 0, name) == 0;
+	return check_name(&quiet, "vm", 0, name) == 0;
 }
 
 static const char *kind_name(uint32_t kind)
@@ -209,7 +236,7 @@ static void image_who(const struct ctx *c, uint32_t i, char *buf, size_t len)
 static int check_header(struct ctx *c, uint64_t avail)
 {
 	const struct bundle_header *h = &c->h;
-	uint64_t vm_end, im_end;
+	uint64_t vm_end, im_end, ch_end;
 	uint32_t i;
 
 	if (avail < sizeof(*h))
@@ -241,9 +268,14 @@ static int check_header(struct ctx *c, uint64_t avail)
 		return fail(c, "bundle: %u VMs, at most %u", h->n_vms, BUNDLE_MAX_VMS);
 	if (h->n_images > BUNDLE_MAX_IMAGES)
 		return fail(c, "bundle: %u images, at most %u", h->n_images, BUNDLE_MAX_IMAGES);
-	/* Both counts are small now, so these sums cannot wrap. */
+	if (h->n_channels > BUNDLE_MAX_CHANNELS)
+		return fail(c, "bundle: %u channels, at most %u", h->n_channels,
+			    BUNDLE_MAX_CHANNELS);
+	/* The counts are small now, so these sums cannot wrap. */
 	vm_end = (uint64_t)h->vm_offset + (uint64_t)h->n_vms * sizeof(struct bundle_vm);
 	im_end = (uint64_t)h->image_offset + (uint64_t)h->n_images * sizeof(struct bundle_image);
+	ch_end = (uint64_t)h->channel_offset +
+		 (uint64_t)h->n_channels * sizeof(struct bundle_channel);
 	if (h->vm_offset % 8 || h->vm_offset < sizeof(*h))
 		return fail(c, "bundle: vm_offset 0x%x is misaligned or inside the header",
 			    h->vm_offset);
@@ -256,6 +288,21 @@ static int check_header(struct ctx *c, uint64_t avail)
 		return fail(c, "bundle: the image table runs past total_size");
 	if (h->n_images && h->image_offset < vm_end && h->vm_offset < im_end)
 		return fail(c, "bundle: the VM and image tables overlap");
+	if (!h->n_channels) {
+		if (h->channel_offset)
+			return fail(c, "bundle: channel_offset 0x%x without channels (must be 0)",
+				    h->channel_offset);
+		return 0;
+	}
+	if (h->channel_offset % 8 || h->channel_offset < sizeof(*h))
+		return fail(c, "bundle: channel_offset 0x%x is misaligned or inside the header",
+			    h->channel_offset);
+	if (ch_end > h->total_size)
+		return fail(c, "bundle: the channel table runs past total_size");
+	if (h->channel_offset < vm_end && h->vm_offset < ch_end)
+		return fail(c, "bundle: the VM and channel tables overlap");
+	if (h->n_images && h->channel_offset < im_end && h->image_offset < ch_end)
+		return fail(c, "bundle: the channel and image tables overlap");
 	return 0;
 }
 
@@ -273,19 +320,21 @@ static int __printf(3, 4) image_fail(const struct ctx *c, uint32_t i, const char
 }
 
 /*
- * Image data: known kind, aligned, non-empty, after the tables, in table order, inside
+ * Image data: known kind, aligned, non-empty, after the (three) tables, in table order, inside
  * total_size. *crc_end gets the end of what the header CRC covers (the first image's offset).
  */
 static int check_images(const struct ctx *c, uint64_t *crc_end)
 {
 	const struct bundle_header *h = &c->h;
 	struct bundle_image im;
-	uint64_t prev_end, vm_end, im_end;
+	uint64_t prev_end, vm_end, im_end, ch_end;
 	uint32_t i;
 
 	vm_end = (uint64_t)h->vm_offset + (uint64_t)h->n_vms * sizeof(struct bundle_vm);
 	im_end = (uint64_t)h->image_offset + (uint64_t)h->n_images * sizeof(struct bundle_image);
-	prev_end = MAX(vm_end, im_end);
+	ch_end = (uint64_t)h->channel_offset +
+		 (uint64_t)h->n_channels * sizeof(struct bundle_channel);
+	prev_end = MAX(MAX(vm_end, im_end), ch_end);
 	*crc_end = h->total_size;
 	for (i = 0; i < h->n_images; i++) {
 		read_image(c, i, &im);
@@ -559,7 +608,7 @@ static int check_vm(const struct ctx *c, uint32_t idx)
 	uint32_t j;
 
 	read_vm(c, idx, &vm);
-	if (check_name(c, idx, vm.name))
+	if (check_name(c, "vm", idx, vm.name))
 		return -1;
 	ft_snprintf(who, sizeof(who), "vm '%s'", vm.name);
 	for (j = 0; j < idx; j++) {
@@ -576,6 +625,115 @@ static int check_vm(const struct ctx *c, uint32_t idx)
 	    check_images_of(c, &vm, who))
 		return -1;
 	return check_passthrough(c, idx, &vm, who);
+}
+
+/*
+ * Channel idx, after every VM has passed: name, size, members (2..4, each a VM of the table
+ * once, known flags; unused entries zero). The rate is any u32 (0: the default).
+ */
+static int check_channel(const struct ctx *c, uint32_t idx, const struct bundle_channel *chans)
+{
+	const struct bundle_channel *ch = &chans[idx];
+	const struct bundle_ivc_member *mb;
+	struct bundle_vm vm;
+	char who[48];
+	uint32_t j, k;
+
+	if (check_name(c, "channel", idx, ch->name))
+		return -1;
+	ft_snprintf(who, sizeof(who), "channel '%s'", ch->name);
+	for (j = 0; j < idx; j++)
+		if (names_equal(chans[j].name, ch->name))
+			return fail(c, "%s: duplicate name (channel #%u has it too)", who, j);
+	if (ch->size < BUNDLE_IVC_MIN_SIZE || ch->size > BUNDLE_IVC_MAX_SIZE ||
+	    (ch->size & (ch->size - 1)))
+		return fail(c, "%s: size 0x%llx is not a power of two from 64 KiB to 256 MiB", who,
+			    ULL(ch->size));
+	if (ch->n_members < 2 || ch->n_members > BUNDLE_IVC_MAX_MEMBERS)
+		return fail(c, "%s: %u members, must be 2 to %u", who, ch->n_members,
+			    BUNDLE_IVC_MAX_MEMBERS);
+	for (k = ch->n_members; k < BUNDLE_IVC_MAX_MEMBERS; k++)
+		if (ch->members[k].vm || ch->members[k].flags)
+			return fail(c, "%s: members[%u] is set but the channel has %u members", who,
+				    k, ch->n_members);
+	for (k = 0; k < ch->n_members; k++) {
+		mb = &ch->members[k];
+		if (mb->vm >= c->h.n_vms)
+			return fail(c, "%s: member %u: vm index %u out of range (%u VMs)", who, k,
+				    mb->vm, c->h.n_vms);
+		read_vm(c, mb->vm, &vm);
+		for (j = 0; j < k; j++)
+			if (ch->members[j].vm == mb->vm)
+				return fail(c, "%s: member %u: vm '%s' is member %u already", who, k,
+					    vm.name, j);
+		if (mb->flags & ~BUNDLE_IVC_F_READ_ONLY)
+			return fail(c, "%s: member %u (vm '%s'): unknown flags 0x%x", who, k,
+				    vm.name, mb->flags & ~BUNDLE_IVC_F_READ_ONLY);
+	}
+	return 0;
+}
+
+/*
+ * What VM idx sees of the valid channels: at most IVC_MAX_SLOTS of them, their BAR2s inside
+ * the prefetchable window, and, when it has any, the IVC window [0x10000000, 0x3f100000)
+ * clear of its RAM and passthrough regions and its INTx INTIDs not passed through.
+ */
+static int check_vm_ivc(const struct ctx *c, uint32_t idx, const struct bundle_channel *chans)
+{
+	struct ivc_endpoint ep[IVC_MAX_SLOTS];
+	struct bundle_vm vm;
+	uint64_t end;
+	uint32_t j, k, n = 0;
+	int r;
+
+	read_vm(c, idx, &vm);
+	for (j = 0; j < c->h.n_channels; j++)
+		n += ivc_member_of(&chans[j], idx) >= 0;
+	if (!n)
+		return 0;
+	r = ivc_layout(chans, c->h.n_channels, idx, ep, &end);
+	if (r == IVC_LAYOUT_E_SLOTS)
+		return fail(c, "vm '%s': member of %u channels, at most %u", vm.name, n,
+			    IVC_MAX_SLOTS);
+	if (r == IVC_LAYOUT_E_WINDOW)
+		return fail(c, "vm '%s': the shared memory of its channels (each aligned to its size) needs 0x%llx-0x%llx, beyond the window 0x%llx-0x%llx",
+			    vm.name, ULL(IVC_PREF_IPA), ULL(end - 1), ULL(IVC_PREF_IPA),
+			    ULL(IVC_PREF_IPA + IVC_PREF_SIZE - 1));
+	if (r < 0) /* sizes were checked: cannot happen */
+		return fail(c, "vm '%s': %s", vm.name, ivc_layout_strerror(r));
+	/* RAM is below 2^40 and the window too: overlaps() cannot wrap. */
+	if (overlaps(vm.mem_ipa, vm.mem_size, IVC_WIN_BASE, IVC_WIN_END - IVC_WIN_BASE))
+		return fail(c, "vm '%s': RAM overlaps the IVC window 0x%llx-0x%llx", vm.name,
+			    ULL(IVC_WIN_BASE), ULL(IVC_WIN_END - 1));
+	for (k = 0; k < vm.n_passthrough_mmio; k++)
+		if (overlaps(vm.passthrough_mmio[k].base, vm.passthrough_mmio[k].size,
+			     IVC_WIN_BASE, IVC_WIN_END - IVC_WIN_BASE))
+			return fail(c, "vm '%s': passthrough mmio #%u 0x%llx: overlaps the IVC window 0x%llx-0x%llx",
+				    vm.name, k, ULL(vm.passthrough_mmio[k].base),
+				    ULL(IVC_WIN_BASE), ULL(IVC_WIN_END - 1));
+	for (k = 0; k < vm.n_passthrough_irqs; k++)
+		for (j = 0; j < (uint32_t)r; j++)
+			if (vm.passthrough_irqs[k] == ep[j].intid)
+				return fail(c, "vm '%s': passthrough irq %u: is the INTx of its IVC slot %u (channel '%s')",
+					    vm.name, ep[j].intid, ep[j].slot,
+					    chans[ep[j].channel].name);
+	return 0;
+}
+
+static int check_channels(const struct ctx *c)
+{
+	struct bundle_channel chans[BUNDLE_MAX_CHANNELS];
+	uint32_t i;
+
+	for (i = 0; i < c->h.n_channels; i++)
+		read_channel(c, i, &chans[i]);
+	for (i = 0; i < c->h.n_channels; i++)
+		if (check_channel(c, i, chans))
+			return -1;
+	for (i = 0; c->h.n_channels && i < c->h.n_vms; i++)
+		if (check_vm_ivc(c, i, chans))
+			return -1;
+	return 0;
 }
 
 static int check_image_crcs(const struct ctx *c)
@@ -608,5 +766,7 @@ int bundle_validate(const void *bundle, uint64_t avail, char *err, size_t err_le
 	for (i = 0; i < c.h.n_vms; i++)
 		if (check_vm(&c, i))
 			return -1;
+	if (check_channels(&c))
+		return -1;
 	return check_image_crcs(&c);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "core/mgmt.h"
 #include "core/console.h"
+#include "core/ivc.h"
 #include "core/pcpu.h"
 #include "core/sched.h"
 #include "core/shell.h"
@@ -28,9 +29,10 @@ bool mgmt_work_pending(void)
 
 uint64_t mgmt_next_deadline(void)
 {
-	uint64_t shell = shell_next_deadline();
+	uint64_t shell = shell_next_deadline(), ivc = ivc_next_deadline();
+	uint64_t next = shell && (!next_sample || shell < next_sample) ? shell : next_sample;
 
-	return shell && (!next_sample || shell < next_sample) ? shell : next_sample;
+	return ivc && (!next || ivc < next) ? ivc : next;
 }
 
 struct vm *mgmt_find(const char *name)
@@ -279,6 +281,7 @@ void mgmt_poll(void)
 	now = arch_counter();
 	if (now >= next_sample)
 		sample(now);
+	ivc_poll(now); /* rate-limited doorbells that are due */
 	shell_poll();
 }
 

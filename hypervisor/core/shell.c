@@ -3,6 +3,7 @@
 #include "core/console.h"
 #include "core/console_input.h"
 #include "core/frame.h"
+#include "core/ivc.h"
 #include "core/mgmt.h"
 #include "core/pcpu.h"
 #include "core/sched.h"
@@ -366,6 +367,65 @@ static void cmd_status(const struct shell_cmd *c)
 		       pcpus[i].sched.n == 1 ? "" : "s");
 }
 
+static void cmd_ivc_list(const struct shell_cmd *c)
+{
+	struct ivc_channel_info ci;
+	struct json j;
+
+	json_init(&j, out, sizeof(out));
+	json_obj_begin(&j);
+	json_key(&j, "channels");
+	json_arr_begin(&j);
+	if (!c->json)
+		printk("%-16s %8s %6s  %-16s %-16s %4s %3s %10s %10s %10s %6s\n", "CHANNEL", "SIZE_KIB",
+		       "RATE", "MEMBER", "VM", "SLOT", "RO", "SENT", "RECEIVED", "LIMITED", "BAD");
+	for (uint32_t i = 0; ivc_channel_info(i, &ci); i++) {
+		if (c->json) {
+			json_obj_begin(&j);
+			json_kv_str(&j, "name", ci.name);
+			json_kv_u64(&j, "size", ci.size);
+			json_kv_u64(&j, "rate", ci.rate);
+			json_kv_bool(&j, "usable", ci.usable);
+			json_key(&j, "members");
+			json_arr_begin(&j);
+		}
+		for (uint32_t m = 0; m < ci.n_members; m++) {
+			const struct ivc_member_info *mi = &ci.members[m];
+			bool ro = mi->flags & BUNDLE_IVC_F_READ_ONLY;
+
+			if (c->json) {
+				json_obj_begin(&j);
+				json_kv_u64(&j, "id", m);
+				json_kv_str(&j, "template", mi->template_name);
+				json_kv_str(&j, "vm", mi->vm_name);
+				json_kv_bool(&j, "read_only", ro);
+				json_kv_bool(&j, "running", mi->running);
+				json_kv_u64(&j, "slot", mi->slot);
+				json_kv_u64(&j, "sent", mi->sent);
+				json_kv_u64(&j, "received", mi->received);
+				json_kv_u64(&j, "limited", mi->limited);
+				json_kv_u64(&j, "bad", mi->bad);
+				json_obj_end(&j);
+			} else {
+				printk("%-16s %8lu %6u  %-16s %-16s %4u %3s %10lu %10lu %10lu %6lu\n",
+				       m ? "" : ci.name, m ? 0UL : ci.size >> 10, m ? 0 : ci.rate,
+				       mi->template_name, mi->vm_name, mi->slot, ro ? "yes" : "no", mi->sent,
+				       mi->received, mi->limited, mi->bad);
+			}
+		}
+		if (c->json) {
+			json_arr_end(&j);
+			json_obj_end(&j);
+		}
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	if (c->json) {
+		put(out);
+		put("\n");
+	}
+}
+
 static void top_draw(void)
 {
 	uint64_t now = arch_counter();
@@ -402,6 +462,7 @@ static void cmd_help(void)
 	    "  vm console NAME             type into NAME's console (Ctrl-] s comes back here)\n"
 	    "  top                         CPU% and memory of every VM each second, until a key\n"
 	    "  status                      free memory, VMIDs, CPUs\n"
+	    "  ivc list                    inter-VM channels: members, doorbell counters\n"
 	    "  help\n"
 	    "keys: Ctrl-] s = this shell, Ctrl-] N = console of VM N, Ctrl-] Ctrl-] = a Ctrl-]\n");
 }
@@ -525,7 +586,7 @@ static void cmd_vm(const struct shell_cmd *c)
 
 static void run(struct shell_cmd *c)
 {
-	static const char *const verbs[] = { "vm", "top", "status", "help", NULL };
+	static const char *const verbs[] = { "vm", "top", "status", "help", "ivc", NULL };
 	char msg[96];
 
 	switch (shell_match(c->argv[0], verbs)) {
@@ -547,6 +608,12 @@ static void run(struct shell_cmd *c)
 		break;
 	case 3:
 		cmd_help();
+		break;
+	case 4:
+		if (c->argc == 2 && !strcmp(c->argv[1], "list"))
+			cmd_ivc_list(c);
+		else
+			result(c, -1, "usage: ivc list [--json]", NULL);
 		break;
 	default:
 		ft_snprintf(msg, sizeof(msg), "unknown command '%s' (help lists them)", c->argv[0]);

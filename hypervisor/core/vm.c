@@ -13,6 +13,7 @@
 #include "core/console.h"
 #include "core/frame.h"
 #include "core/irq.h"
+#include "core/ivc.h"
 #include "core/pcpu.h"
 #include "core/sched.h"
 #include "lib/format.h"
@@ -220,6 +221,7 @@ void vm_passthrough_enable(struct vm *vm, bool on)
 
 static void vm_release(struct vm *vm)
 {
+	ivc_vm_detach(vm);
 	for (uint32_t i = 0; i < ARRAY_SIZE(passthrough_owner); i++)
 		if (passthrough_owner[i] == vm)
 			passthrough_owner[i] = NULL;
@@ -276,6 +278,7 @@ bool vm_bundle_init(const void *b, uint64_t size)
 	}
 	bundle = b;
 	vcpu_irqs_init();
+	ivc_init(b);
 	stage2_geometry(parange_to_bits(parange), &s2geo);
 	vtcr = stage2_vtcr(&s2geo, parange);
 	printk("vms: %u in the boot bundle; stage 2: %u-bit IPA, %u-level walk from level %u\n",
@@ -303,6 +306,7 @@ struct vm *vm_create(const struct bundle_vm *c, const char *name, bool tagged, c
 	struct vm *vm = NULL;
 	uint64_t root;
 	const char *why;
+	char ivc_err[128];
 	uint32_t id;
 
 	for (id = 0; id < MAX_VMS && !vm; id++)
@@ -375,6 +379,8 @@ struct vm *vm_create(const struct bundle_vm *c, const char *name, bool tagged, c
 	if (!vgic_init(vm) || !vuart_pl011_attach(&vm->mmio, &vm->uart, &vm->console, vm) ||
 	    !testdev_attach(&vm->mmio, &vm->testdev))
 		return fail(vm, err, err_len, "device set-up failed");
+	if (!ivc_vm_attach(vm, ivc_err, sizeof(ivc_err)))
+		return fail(vm, err, err_len, ivc_err);
 
 	/* Last: pinning makes the vCPUs visible to their CPUs' schedulers. */
 	for (uint32_t i = 0; i < vm->n_vcpus; i++) {
@@ -411,6 +417,7 @@ void vm_reload(struct vm *vm)
 	vuart_pl011_reset(&vm->uart);
 	testdev_reset(&vm->testdev);
 	vgic_reset(vm);
+	ivc_vm_reset(vm); /* its channel endpoints; the shared memory is kept */
 	/* Forget which blocks were touched: a fresh map with the access flags clear. */
 	spin_lock(&vm->lock);
 	pgt_unmap(&vm->s2, vm->mem_ipa, vm->mem_size);

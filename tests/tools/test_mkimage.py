@@ -22,11 +22,12 @@ BOARD18 = ROOT / "tests" / "data" / "dtb" / "qemu-virt-smp18-1G.dtb"
 
 MIB = 1 << 20
 HYP_IMAGE_SIZE = 0x4000
-HDR = struct.Struct("<8sIIQIIIIII16s")  # struct bundle_header
+HDR = struct.Struct("<8sIIQIIIIIIII8s")  # struct bundle_header
 VM = struct.Struct("<32sII8QQQIIIIQQQII8Q8I")  # struct bundle_vm
 IMG = struct.Struct("<QQII")  # struct bundle_image
+CHAN = struct.Struct("<32sQII8I")  # struct bundle_channel
 NO_IMAGE = 0xFFFFFFFF
-assert (HDR.size, VM.size, IMG.size) == (64, 264, 24)
+assert (HDR.size, VM.size, IMG.size, CHAN.size) == (64, 264, 24, 80)
 
 
 def arm64_image(size, text_offset=0, image_size=0, fill=0x5A):
@@ -99,9 +100,11 @@ def vm(unit, **props):
     return "\n".join(lines) + "\n};\n"
 
 
-def config(*vms, root="", vms_extra="", compatible='"ftvisor,config-v1"'):
+def config(*vms, root="", vms_extra="", compatible='"ftvisor,config-v1"', ivc=None):
+    """ivc: the text of an /ivc node (see ivc()), or None for none."""
     compat = f"compatible = {compatible};" if compatible else ""
-    return f"/dts-v1/;\n/ {{\n{compat}\n{root}\nvms {{\n{vms_extra}\n{''.join(vms)}}};\n}};\n"
+    return (f"/dts-v1/;\n/ {{\n{compat}\n{root}\nvms {{\n{vms_extra}\n{''.join(vms)}}};\n"
+            f"{ivc or ''}}};\n")
 
 
 def expect_error(res, ws, node, problem):
@@ -121,7 +124,7 @@ def expect_error(res, ws, node, problem):
     ("root", config(vm(0), root='model = "x";'), "/", "unknown property 'model'"),
     ("vms", config(vm(0), vms_extra="#address-cells = <1>;"), "/vms",
      "unknown property '#address-cells'"),
-    ("root-node", config(vm(0), root="ivc { };"), "/", "unknown node 'ivc'"),
+    ("root-node", config(vm(0), root="ivx { };"), "/", "unknown node 'ivx'"),
     ("vms-node", config(vm(0), vms_extra="linux { };"), "/vms", "unknown node 'linux'"),
     ("vm-node", config(vm(0).replace("};", "extra { };\n};")), "/vms/vm@0 (vm0)",
      "unknown node 'extra'"),
@@ -523,7 +526,8 @@ def split(out):
 def decode(bundle):
     h = HDR.unpack_from(bundle, 0)
     hdr = dict(zip(["magic", "version", "header_size", "total_size", "n_vms", "n_images",
-                    "vm_offset", "image_offset", "flags", "header_crc", "reserved"], h))
+                    "vm_offset", "image_offset", "flags", "header_crc", "n_channels",
+                    "channel_offset", "reserved"], h))
     vms = []
     for i in range(hdr["n_vms"]):
         f = VM.unpack_from(bundle, hdr["vm_offset"] + i * VM.size)
@@ -614,7 +618,8 @@ def test_good_header(good):
     assert (hdr["n_vms"], hdr["n_images"]) == (2, 5)
     assert hdr["vm_offset"] == 64 and hdr["image_offset"] == 64 + 2 * VM.size
     assert hdr["flags"] == 1  # tagged console
-    assert hdr["reserved"] == bytes(16)
+    assert (hdr["n_channels"], hdr["channel_offset"]) == (0, 0)  # no /ivc
+    assert hdr["reserved"] == bytes(8)
     first = imgs[0]["offset"]
     covered = bytearray(bundle[:first])
     covered[44:48] = bytes(4)
@@ -1095,6 +1100,364 @@ def test_passthrough_limits_ok(ws):
     _, vms, _ = decode(split(ws.out.read_bytes())[1])
     assert (vms[0]["n_pt_mmio"], vms[0]["n_pt_irqs"]) == (4, 8)
     assert vms[0]["pt_irqs"] == [34, 35, 36, 37, 38, 39, 40, 1019]
+
+
+# ---------------------------------------------------------------- inter-VM channels (/ivc)
+
+def chan(unit, **props):
+    """A channel@unit node like vm(): _ for - in names; values are DTS text; None: boolean;
+    False: left out. Defaults: name "c<unit>", 64 KiB, members vm0 and vm1."""
+    body = {"name": f'"c{unit}"', "size": "<0x0 0x10000>", "members": '"vm0", "vm1"'}
+    body.update(props)
+    lines = [f"channel@{unit} {{"]
+    for key, val in body.items():
+        if val is False:
+            continue
+        key = key.replace("_", "-")
+        lines.append(f"\t{key};" if val is None else f"\t{key} = {val};")
+    return "\n".join(lines) + "\n};\n"
+
+
+def ivc(*channels, extra=""):
+    return f"ivc {{\n{extra}\n{''.join(channels)}}};\n"
+
+
+def decode_channels(bundle):
+    hdr, vms, _ = decode(bundle)
+    out = []
+    for i in range(hdr["n_channels"]):
+        f = CHAN.unpack_from(bundle, hdr["channel_offset"] + i * CHAN.size)
+        out.append({"name": f[0].rstrip(b"\0").decode(), "raw_name": f[0], "size": f[1],
+                    "n_members": f[2], "rate": f[3],
+                    "members": [(f[4 + 2 * k], f[5 + 2 * k]) for k in range(4)]})
+    return out
+
+
+# linux1 in link (2 MiB, with bm read-only) and mesh (64 KiB, all three, 1000 doorbells/s)
+IVC3 = config(vm(0, name='"linux1"', cpus="<0x0 0x1>"), vm(1, name='"linux2"'),
+              vm(2, name='"bm"', flags='"autostart"'), vm(3, name='"loner"'),
+              ivc=ivc(chan(0, name='"link"', size="<0x0 0x200000>", members='"linux1", "bm"',
+                           read_only='"bm"'),
+                      chan(1, name='"mesh"', size="<0x10000>",
+                           members='"linux2", "linux1", "bm"', doorbell_rate="<1000>")))
+
+
+def test_ivc_good_bundle(ws):
+    res = ws.run(IVC3)
+    assert res.returncode == 0, res.stderr
+    bundle = split(ws.out.read_bytes())[1]
+    hdr, vms, imgs = decode(bundle)
+    # the channel table right after the VM table, the image table right after it
+    assert hdr["n_channels"] == 2
+    assert hdr["channel_offset"] == 64 + 4 * VM.size
+    assert hdr["image_offset"] == 64 + 4 * VM.size + 2 * CHAN.size
+    assert hdr["reserved"] == bytes(8)
+    # the header CRC covers the channel table
+    covered = bytearray(bundle[:imgs[0]["offset"]])
+    covered[44:48] = bytes(4)
+    assert hdr["header_crc"] == zlib.crc32(covered)
+    link, mesh = decode_channels(bundle)
+    assert link["raw_name"] == b"link".ljust(32, b"\0")
+    assert (link["size"], link["n_members"], link["rate"]) == (2 * MIB, 2, 0)  # default rate
+    assert link["members"] == [(0, 0), (2, 1), (0, 0), (0, 0)]  # bm read-only
+    assert (mesh["name"], mesh["size"], mesh["n_members"], mesh["rate"]) == \
+        ("mesh", 0x10000, 3, 1000)
+    assert mesh["members"] == [(1, 0), (0, 0), (2, 0), (0, 0)]
+    # the summary: the file line, each member VM's slots, one line per channel
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith(f"{ws.out}: 4 VMs, 2 channels, bundle ")
+    # 2048 MiB less 6 MiB for ftvisor, less 2 MiB + 64 KiB of channels in 2 MiB blocks
+    assert lines[0].endswith("(board qemu-virt, 2038 MiB for VMs)")
+    assert lines[1].startswith("  vm 0 linux1")
+    assert lines[2] == "    ivc slot 1 link (id 0), slot 2 mesh (id 1)"
+    assert lines[4] == "    ivc slot 1 mesh (id 0)"
+    assert lines[6] == "    ivc slot 1 link (id 1, ro), slot 2 mesh (id 2)"
+    assert lines[7].startswith("  vm 3 loner")
+    assert lines[8].split() == ["channel", "0", "link", "2", "MiB", "members", "linux1,bm(ro)",
+                                "rate", "20000/s", "(default)"]
+    assert lines[9].split() == ["channel", "1", "mesh", "64", "KiB", "members",
+                                "linux2,linux1,bm", "rate", "1000/s"]
+    assert len(lines) == 10 and res.stderr == ""
+
+
+def test_ivc_guest_dt(ws, tmp_path):
+    """The PCI host bridge of a VM in two channels: the node, ranges, one interrupt-map
+    entry per slot (INTA to SPI 48 + slot - 1 on the GIC), probe-only in /chosen."""
+    res = ws.run(IVC3)
+    assert res.returncode == 0, res.stderr
+    dtb = guest_dtb(ws, tmp_path, 0)
+    node = "/pcie@3f000000"
+    gic = fdtget(dtb, "/intc@8000000", "phandle")
+    assert fdtget(dtb, "/intc@8000000", "#address-cells") == "2"
+    assert fdtget(dtb, node, "compatible") == "pci-host-ecam-generic"
+    assert fdtget(dtb, node, "device_type") == "pci"
+    assert fdtget(dtb, node, "reg", "-tx") == "0 3f000000 0 100000"
+    assert fdtget(dtb, node, "bus-range") == "0 0"
+    assert fdtget(dtb, node, "#address-cells") == "3"
+    assert fdtget(dtb, node, "#size-cells") == "2"
+    assert fdtget(dtb, node, "#interrupt-cells") == "1"
+    assert fdtget(dtb, node, "linux,pci-domain") == "0"
+    assert fdtget(dtb, node, "ranges", "-tx") == (
+        "2000000 0 10000000 0 10000000 0 100000 "
+        "43000000 0 20000000 0 20000000 0 1f000000")
+    assert fdtget(dtb, node, "interrupt-map-mask", "-tx") == "f800 0 0 7"
+    # (slot << 11) 0 0 INTA, &gic, GIC unit address (2 cells), SPI, INTID - 32, level-high
+    assert fdtget(dtb, node, "interrupt-map", "-tx") == (
+        f"800 0 0 1 {int(gic):x} 0 0 0 10 4 "
+        f"1000 0 0 1 {int(gic):x} 0 0 0 11 4")
+    assert sorted(fdt_props(dtb, node)) == sorted([
+        "compatible", "device_type", "reg", "bus-range", "#address-cells", "#size-cells",
+        "#interrupt-cells", "linux,pci-domain", "ranges", "interrupt-map-mask",
+        "interrupt-map"])
+    assert fdtget_list(dtb, node) == []
+    assert fdtget(dtb, "/chosen", "linux,pci-probe-only") == "1"
+    assert fdtget_list(dtb, "/") == ["memory@40000000", "cpus", "psci", "intc@8000000",
+                                     "timer", "apb-pclk", "pl011@9000000", "test@a000000",
+                                     "pcie@3f000000", "chosen"]
+    res = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", "-o", "/dev/null", str(dtb)],
+                         capture_output=True, text=True)
+    assert res.returncode == 0 and res.stderr == "", res.stderr
+    # linux2: one slot (mesh); bm: two; loner: no bridge, no probe-only
+    assert fdtget(guest_dtb(ws, tmp_path, 1), node, "interrupt-map", "-tx") == \
+        f"800 0 0 1 {int(gic):x} 0 0 0 10 4"
+    assert fdtget(guest_dtb(ws, tmp_path, 2), node, "interrupt-map", "-tx") == \
+        fdtget(dtb, node, "interrupt-map", "-tx")
+    loner = guest_dtb(ws, tmp_path, 3)
+    assert "pcie@3f000000" not in fdtget_list(loner, "/")
+    assert "linux,pci-probe-only" not in fdt_props(loner, "/chosen")
+
+
+def test_ivc_guest_dt_eight_slots(ws, tmp_path):
+    """8 channels of 4 members: slots 1-8, INTIDs 48-55 (SPIs 16-23)."""
+    chans = [chan(i, members='"vm0", "vm1", "vm2", "vm3"',
+                  size="<0x0 0x10000000>" if i == 0 else "<0x0 0x1000000>")
+             for i in range(8)]
+    res = ws.run(config(*[vm(i) for i in range(4)], ivc=ivc(*chans)))
+    assert res.returncode == 0, res.stderr
+    assert [c["members"] for c in decode_channels(split(ws.out.read_bytes())[1])] == \
+        [[(0, 0), (1, 0), (2, 0), (3, 0)]] * 8
+    dtb = guest_dtb(ws, tmp_path, 3)
+    gic = int(fdtget(dtb, "/intc@8000000", "phandle"))
+    cells = [int(x, 16) for x in fdtget(dtb, "/pcie@3f000000", "interrupt-map", "-tx").split()]
+    assert len(cells) == 8 * 10
+    for k in range(8):
+        assert cells[10 * k:10 * k + 10] == [(k + 1) << 11, 0, 0, 1, gic, 0, 0, 0, 16 + k, 4]
+    lines = res.stdout.splitlines()
+    assert lines[2] == "    ivc " + ", ".join(f"slot {k + 1} c{k} (id 0)" for k in range(8))
+
+
+def test_ivc_supplied_dtb(ws, tmp_path):
+    """A supplied tree is left alone; the summary says what it must describe."""
+    ws.dtb("plain.dtb", '/dts-v1/; / { compatible = "x"; };')
+    res = ws.run(config(vm(0, device_tree='"plain.dtb"'), vm(1), ivc=ivc(chan(0))))
+    assert res.returncode == 0, res.stderr
+    dtb = guest_dtb(ws, tmp_path, 0)
+    assert fdtget_list(dtb, "/") == ["chosen"]
+    assert "linux,pci-probe-only" not in fdt_props(dtb, "/chosen")
+    lines = res.stdout.splitlines()
+    assert lines[2] == "    ivc slot 1 c0 (id 0)"
+    assert lines[3] == ("    ivc: the supplied device tree must describe the PCI host bridge "
+                        "pcie@3f000000 and set /chosen linux,pci-probe-only (docs/config.md)")
+    assert lines[5] == "    ivc slot 1 c0 (id 1)"  # vm1's tree is generated: no such line
+    assert "pcie@3f000000" in fdtget_list(guest_dtb(ws, tmp_path, 1), "/")
+
+
+def test_ivc_order_and_defaults(ws):
+    """/ivc before /vms in the file, a channel node without unit address, one-cell size,
+    several read-only members, the largest size and rate; channels in node order."""
+    text = config(vm(0), vm(1), vm(2))
+    body = ivc(chan(0, name='"big"', members='"vm2", "vm0", "vm1"', read_only='"vm1", "vm2"',
+                    size="<0x10000000>", doorbell_rate="<0xffffffff>"),
+               chan(1, members='"vm1", "vm0"').replace("channel@1", "channel"))
+    text = text.replace("vms {", body + "vms {", 1)
+    res = ws.run(text)
+    assert res.returncode == 0, res.stderr
+    big, c1 = decode_channels(split(ws.out.read_bytes())[1])
+    assert (big["name"], big["size"], big["rate"]) == ("big", 256 * MIB, 0xFFFFFFFF)
+    assert big["members"] == [(2, 1), (0, 0), (1, 1), (0, 0)]
+    assert (c1["name"], c1["members"][:2]) == ("c1", [(1, 0), (0, 0)])
+    assert "  channel 0 big          256 MiB  members vm2(ro),vm0,vm1(ro)  rate 4294967295/s" \
+        in res.stdout.splitlines()
+
+
+def test_ivc_layout_and_budget_ok(ws):
+    """256 MiB then smaller channels fill the window; the RAM budget counts the channels."""
+    res = ws.run(config(vm(0), vm(1), ivc=ivc(
+        chan(0, size="<0x10000000>"), chan(1, size="<0x8000000>"), chan(2, size="<0x4000000>"),
+        chan(3, size="<0x2000000>"), chan(4, size="<0x1000000>"))))
+    assert res.returncode == 0, res.stderr
+    assert "2042 MiB" not in res.stdout.splitlines()[0]
+    # RAM right below and right above the IVC window
+    res = ws.run(config(vm(0, memory_base="<0x0 0xe000000>", memory_size="<0x0 0x2000000>"),
+                        vm(1, memory_base="<0x0 0x3f200000>"), ivc=ivc(chan(0))))
+    assert res.returncode == 0, res.stderr
+
+
+@pytest.mark.parametrize("text,node,problem", [
+    (config(vm(0), vm(1), ivc=ivc(chan(0), extra="foo = <1>;")), "/ivc",
+     "unknown property 'foo'"),
+    (config(vm(0), vm(1), ivc=ivc(extra="link { };")), "/ivc",
+     "unknown node 'link' (channels are channel@N nodes)"),
+    (config(vm(0), vm(1), ivc=ivc(*[chan(i) for i in range(9)])), "/ivc",
+     "too many channels (more than 8)"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, name=False))), "/ivc/channel@0",
+     "missing required property 'name'"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, name='"Link"'))), "/ivc/channel@0",
+     "bad name 'Link' (1-31 characters of a-z 0-9 _ -, starting with a letter)"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, name='"' + "l" * 32 + '"'))), "/ivc/channel@0",
+     "bad name '" + "l" * 32 + "'"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, name="<1>"))), "/ivc/channel@0",
+     "name: must be one non-empty string"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, name='"a", "b"'))), "/ivc/channel@0",
+     "name: must be one non-empty string"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, name='"link"'), chan(1, name='"link"'))),
+     "/ivc/channel@1 (link)", "duplicate name 'link' (also /ivc/channel@0)"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, colour='"red"'))), "/ivc/channel@0 (c0)",
+     "unknown property 'colour'"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, rate="<5>"))), "/ivc/channel@0 (c0)",
+     "unknown property 'rate'"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0).replace("};", "sub { };\n};"))),
+     "/ivc/channel@0 (c0)", "unknown node 'sub'"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, size=False))), "/ivc/channel@0 (c0)",
+     "missing required property 'size'"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, size="<0x0 0x8000>"))), "/ivc/channel@0 (c0)",
+     "size 0x8000: must be a power of two from 64 KiB (0x10000) to 256 MiB (0x10000000)"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, size="<0x0 0x30000>"))), "/ivc/channel@0 (c0)",
+     "size 0x30000: must be a power of two from 64 KiB"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, size="<0x0 0x20000000>"))), "/ivc/channel@0 (c0)",
+     "size 0x20000000: must be a power of two from 64 KiB"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, size="<0x1 0x0>"))), "/ivc/channel@0 (c0)",
+     "size 0x100000000: must be a power of two from 64 KiB"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, size="<0x0>"))), "/ivc/channel@0 (c0)",
+     "size 0x0: must be a power of two from 64 KiB"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, size="<0x0 0x0 0x10000>"))), "/ivc/channel@0 (c0)",
+     "size: must be one or two 32-bit cells"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, members=False))), "/ivc/channel@0 (c0)",
+     "missing required property 'members'"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, members=None))), "/ivc/channel@0 (c0)",
+     "members: must be a list of VM names (strings)"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, members="<0 1>"))), "/ivc/channel@0 (c0)",
+     "members: must be a list of VM names (strings)"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, members='"vm0", ""'))), "/ivc/channel@0 (c0)",
+     "members: must be a list of VM names (strings)"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, members='"vm0"'))), "/ivc/channel@0 (c0)",
+     "members: 1 VMs, a channel has 2 to 4"),
+    (config(*[vm(i, cpus="<0x0>", memory_size="<0x0 0x200000>") for i in range(5)],
+            ivc=ivc(chan(0, members='"vm0", "vm1", "vm2", "vm3", "vm4"'))),
+     "/ivc/channel@0 (c0)", "members: 5 VMs, a channel has 2 to 4"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, members='"vm0", "vm9"'))), "/ivc/channel@0 (c0)",
+     "members: no VM named 'vm9'"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, members='"vm0", "vm1", "vm0"'))),
+     "/ivc/channel@0 (c0)", "members: 'vm0' given twice"),
+    (config(vm(0), vm(1), vm(2), ivc=ivc(chan(0, read_only='"vm2"'))), "/ivc/channel@0 (c0)",
+     "read-only: 'vm2' is not a member of the channel"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, read_only='"nobody"'))), "/ivc/channel@0 (c0)",
+     "read-only: 'nobody' is not a member of the channel"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, read_only='"vm1", "vm1"'))), "/ivc/channel@0 (c0)",
+     "read-only: 'vm1' given twice"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, read_only=None))), "/ivc/channel@0 (c0)",
+     "read-only: must be a list of member VM names (strings)"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, read_only="<1>"))), "/ivc/channel@0 (c0)",
+     "read-only: must be a list of member VM names (strings)"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, doorbell_rate="<0>"))), "/ivc/channel@0 (c0)",
+     "doorbell-rate 0: must be at least 1 doorbell per second (leave it out for the default "
+     "20000)"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, doorbell_rate="<0x0 0x10>"))), "/ivc/channel@0 (c0)",
+     "doorbell-rate: must be one 32-bit cell"),
+    (config(vm(0), vm(1), ivc=ivc(chan(0, doorbell_rate='"fast"'))), "/ivc/channel@0 (c0)",
+     "doorbell-rate: must be one 32-bit cell"),
+])
+def test_ivc_bad_config(ws, text, node, problem):
+    expect_error(ws.run(text), ws, node, problem)
+
+
+@pytest.mark.parametrize("base,size", [
+    ("<0x0 0x10000000>", "<0x0 0x1000000>"),
+    ("<0x0 0xe000000>", "<0x0 0x2200000>"),
+    ("<0x0 0x3f000000>", "<0x0 0x1000000>"),
+    ("<0x0 0xc000000>", "<0x0 0x40000000>"),
+])
+def test_ivc_member_ram_in_window(ws, base, size):
+    """A member's RAM may not hide the ECAM or a BAR; a non-member's may."""
+    lo, hi = (int(x, 16) for x in base.strip("<>").split())
+    b = lo << 32 | hi
+    s = int(size.strip("<>").split()[1], 16)
+    res = ws.run(config(vm(0), vm(1, memory_base=base, memory_size=size), ivc=ivc(chan(0))))
+    expect_error(res, ws, "/ivc/channel@0 (c0)",
+                 f"members: 'vm1': guest RAM [{b:#x}, {b + s:#x}) overlaps the IVC window "
+                 "[0x10000000, 0x3f100000) where members see their channels (PCI ECAM and BARs)")
+    res = ws.run(config(vm(0), vm(1, memory_base=base, memory_size=size), vm(2, cpus="<0x0>"),
+                        ivc=ivc(chan(0, members='"vm0", "vm2"'))))
+    assert res.returncode == 0, res.stderr
+
+
+def test_ivc_member_passthrough(ws):
+    """A member's passthrough region may not be in the IVC window, nor its passthrough
+    interrupts the INTx of one of its slots."""
+    board = board_variant(ws, ("\tchosen {", "\tdev@3f000000 { compatible = \"acme,dev\"; "
+                               "reg = <0x0 0x3f000000 0x0 0x1000>; };\n\tchosen {"))
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x3f000000 0x0 0x1000>"), vm(1),
+                        ivc=ivc(chan(0))), board=board)
+    expect_error(res, ws, "/ivc/channel@0 (c0)",
+                 "members: 'vm0': passthrough-mmio 0x3f000000 (0x1000 bytes) overlaps the IVC "
+                 "window [0x10000000, 0x3f100000)")
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x3f000000 0x0 0x1000>"), vm(1), vm(2),
+                        ivc=ivc(chan(0, members='"vm1", "vm2"'))), board=board)
+    assert res.returncode == 0, res.stderr
+    ws.out.unlink()
+    # vm0: slot 1 = c0 (INTID 48), slot 2 = c1 (INTID 49)
+    res = ws.run(config(vm(0, passthrough_irqs="<50 49>"), vm(1),
+                        ivc=ivc(chan(0), chan(1))))
+    expect_error(res, ws, "/ivc/channel@1 (c1)", "members: 'vm0': its passthrough-irqs 49 is "
+                 "the INTx of this channel (its PCI slot 2)")
+    res = ws.run(config(vm(0, passthrough_irqs="<50 48>"), vm(1), ivc=ivc(chan(0))))
+    expect_error(res, ws, "/ivc/channel@0 (c0)", "members: 'vm0': its passthrough-irqs 48 is "
+                 "the INTx of this channel (its PCI slot 1)")
+    assert ws.run(config(vm(0, passthrough_irqs="<50>"), vm(1),
+                         ivc=ivc(chan(0), chan(1)))).returncode == 0
+
+
+def test_ivc_layout_does_not_fit(ws):
+    # two 256 MiB channels: 0x20000000-0x2fffffff, then 0x30000000-0x3fffffff > 0x3f000000
+    res = ws.run(config(vm(0), vm(1), vm(2), ivc=ivc(
+        chan(0, size="<0x10000000>", members='"vm0", "vm1"'),
+        chan(1, size="<0x10000000>", members='"vm2", "vm1"'))))
+    expect_error(res, ws, "/ivc/channel@1 (c1)",
+                 "members: 'vm1': no room for this channel's shared memory: with the VM's "
+                 "earlier channels, each aligned to its size, it would end at 0x40000000, past "
+                 "the window [0x20000000, 0x3f000000)")
+    # alignment: 64 KiB first pushes 256 MiB to 0x30000000
+    res = ws.run(config(vm(0), vm(1), ivc=ivc(chan(0), chan(1, size="<0x10000000>"))))
+    expect_error(res, ws, "/ivc/channel@1 (c1)", "members: 'vm0': no room for this channel's "
+                 "shared memory: with the VM's earlier channels, each aligned to its size, it "
+                 "would end at 0x40000000")
+    # the other way round fits
+    res = ws.run(config(vm(0), vm(1), ivc=ivc(chan(0, size="<0x10000000>"), chan(1))))
+    assert res.returncode == 0, res.stderr
+
+
+def test_ivc_memory_budget(ws):
+    # 2042 MiB for VMs: 1 GiB + 1018 MiB fit exactly; a 64 KiB channel takes a 2 MiB block
+    one_gib = "<0x0 0x40000000>"
+    ok = config(vm(0, memory_size=one_gib), vm(1, memory_size="<0x0 0x3fa00000>"))
+    assert ws.run(ok).returncode == 0
+    ws.out.unlink()
+    res = ws.run(config(vm(0, memory_size=one_gib), vm(1, memory_size="<0x0 0x3fa00000>"),
+                        ivc=ivc(chan(0))))
+    expect_error(res, ws, "/ivc", "the VMs need 2042 MiB of RAM and the channels 2 MiB, the "
+                 "board has 2042 MiB for them (2048 MiB usable, less 6 MiB for ftvisor)")
+    res = ws.run(config(vm(0, memory_size=one_gib), vm(1, memory_size="<0x0 0x3f800000>"),
+                        ivc=ivc(chan(0))))
+    assert res.returncode == 0, res.stderr
+
+
+def test_ivc_empty_node(ws):
+    """An /ivc without channels is no channel at all."""
+    res = ws.run(config(vm(0), vm(1), ivc=ivc()))
+    assert res.returncode == 0, res.stderr
+    hdr, _, _ = decode(split(ws.out.read_bytes())[1])
+    assert (hdr["n_channels"], hdr["channel_offset"]) == (0, 0)
+    assert ", 0 channels" not in res.stdout and "channel" not in res.stdout
 
 
 # ---------------------------------------------------------------- the shipped configs

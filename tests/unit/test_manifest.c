@@ -15,6 +15,7 @@
 
 #include "bundle_builder.h"
 #include "core/bundle.h"
+#include "core/ivc_layout.h"
 
 #define MiB_ (1ULL << 20)
 #define VM_SIZE sizeof(struct bundle_vm)
@@ -78,9 +79,12 @@ static void vmname(uint32_t i, const char *name, size_t n)
 
 static void expect_ok(void)
 {
+	int r;
+
 	strcpy(err, "junk");
-	assert_int_equal(bundle_validate(buf, len, err, sizeof(err)), 0);
-	assert_string_equal(err, "");
+	r = bundle_validate(buf, len, err, sizeof(err));
+	if (r != 0 || err[0])
+		fail_msg("got %d \"%s\", expected success", r, err);
 }
 
 static void expect_err(const char *msg)
@@ -1198,18 +1202,547 @@ static void t_pt_checked_after_images(void **state)
  * Every byte of the header and tables set to a few values, CRCs fixed: no crash, a reason. Both
  * the standard bundle and one with passthrough devices.
  */
+/* ---- inter-VM channels ---- */
+
+#define BB_CH(f) offsetof(struct bundle_channel, f)
+#define CH_SIZE sizeof(struct bundle_channel)
+
+struct tc_chan {
+	const char *name;
+	uint64_t size;
+	uint32_t rate, n;
+	struct { uint32_t vm, flags; } m[BUNDLE_IVC_MAX_MEMBERS];
+};
+
+static uint8_t *ch_at(uint32_t i)
+{
+	return buf + bb_get32(buf + BB_HDR(channel_offset)) + (size_t)i * CH_SIZE;
+}
+
+static void ch_put(uint32_t i, const struct tc_chan *c)
+{
+	uint8_t *p = ch_at(i);
+
+	memset(p, 0, CH_SIZE);
+	strncpy((char *)p, c->name, BUNDLE_NAME_LEN);
+	bb_put64(p + BB_CH(size), c->size);
+	bb_put32(p + BB_CH(n_members), c->n);
+	bb_put32(p + BB_CH(rate), c->rate);
+	for (uint32_t k = 0; k < BUNDLE_IVC_MAX_MEMBERS; k++) {
+		bb_put32(p + BB_CH(members) + 8 * k, c->m[k].vm);
+		bb_put32(p + BB_CH(members) + 8 * k + 4, c->m[k].flags);
+	}
+}
+
+static void ch32(uint32_t i, size_t off, uint32_t v) { bb_put32(ch_at(i) + off, v); }
+static void ch64(uint32_t i, size_t off, uint64_t v) { bb_put64(ch_at(i) + off, v); }
+
+/*
+ * Gives the bundle in buf (as bb_build() lays it out) a channel table of n entries right
+ * after the VM table, as ftvisor-mkimage places it: the image table follows it, the image
+ * data moves back by a 4 KiB multiple when the tables outgrow their first page(s), image
+ * offsets and total_size follow, CRCs are recomputed.
+ */
+static void add_channels(const struct tc_chan *chans, uint32_t n)
+{
+	uint32_t n_vms = bb_get32(buf + BB_HDR(n_vms)), n_img = bb_get32(buf + BB_HDR(n_images));
+	size_t ch_off = sizeof(struct bundle_header) + n_vms * VM_SIZE;
+	size_t old_img = bb_get32(buf + BB_HDR(image_offset)), new_img = ch_off + n * CH_SIZE;
+	size_t old_data = bb_align(old_img + n_img * 24, BUNDLE_ALIGN);
+	size_t new_data = bb_align(new_img + n_img * 24, BUNDLE_ALIGN);
+	size_t shift = new_data - old_data, new_len = len + shift;
+	uint8_t *nb = aligned_alloc(BUNDLE_ALIGN, bb_align(new_len, BUNDLE_ALIGN));
+
+	assert_int_equal(old_img, ch_off);
+	assert_non_null(nb);
+	memset(nb, 0, new_len);
+	memcpy(nb, buf, ch_off);
+	memcpy(nb + new_img, buf + old_img, n_img * 24);
+	memcpy(nb + new_data, buf + old_data, len - old_data);
+	free(buf);
+	buf = nb;
+	len = new_len;
+	bb_put32(buf + BB_HDR(image_offset), new_img);
+	bb_put32(buf + BB_HDR(n_channels), n);
+	bb_put32(buf + BB_HDR(channel_offset), n ? ch_off : 0);
+	bb_put64(buf + BB_HDR(total_size), len);
+	for (uint32_t i = 0; i < n_img; i++)
+		img64(i, BB_IMG(offset), bb_get64(bb_img_at(buf, i) + BB_IMG(offset)) + shift);
+	for (uint32_t i = 0; i < n; i++)
+		ch_put(i, &chans[i]);
+	fix();
+}
+
+/* std_bundle() with link: alpha, beta (read-only), 64 KiB; bulk: beta, alpha, 2 MiB. */
+static const struct tc_chan std_chans[] = {
+	{ "link", 64 << 10, 0, 2, { { 0, 0 }, { 1, BUNDLE_IVC_F_READ_ONLY } } },
+	{ "bulk", 2 << 20, 500, 2, { { 1, 0 }, { 0, 0 } } },
+};
+
+static void ch_bundle(void)
+{
+	std_bundle();
+	add_channels(std_chans, 2);
+	expect_ok();
+}
+
+static void t_ivc_good(void **state)
+{
+	(void)state;
+	ch_bundle();
+	/* the field offsets the hypervisor and the tool agree on */
+	assert_int_equal(CH_SIZE, 80);
+	assert_int_equal(BB_HDR(n_channels), 48);
+	assert_int_equal(BB_HDR(channel_offset), 52);
+	assert_int_equal(BB_HDR(reserved), 56);
+	assert_int_equal(BB_CH(size), 32);
+	assert_int_equal(BB_CH(n_members), 40);
+	assert_int_equal(BB_CH(rate), 44);
+	assert_int_equal(BB_CH(members), 48);
+	assert_int_equal(bb_get32(buf + BB_HDR(channel_offset)), 64 + 2 * VM_SIZE);
+	assert_int_equal(bb_get32(buf + BB_HDR(image_offset)), 64 + 2 * VM_SIZE + 2 * CH_SIZE);
+	/* no channels: the same bundle with an empty table is valid too */
+	std_bundle();
+	add_channels(NULL, 0);
+	expect_ok();
+}
+
+static void t_ivc_good_max(void **state)
+{
+	struct tc_chan c[BUNDLE_MAX_CHANNELS];
+	static char names[BUNDLE_MAX_CHANNELS][8];
+	struct bb_vm vms[4];
+	static const char *const vm_names[] = { "a", "b", "c", "d" };
+
+	(void)state;
+	/* 4 VMs, 8 channels of 4 members each (every VM in all 8, 8 slots), rates any u32;
+	 * 256 MiB then 7 x 16 MiB: BAR2s 0x20000000-0x36ffffff */
+	for (uint32_t i = 0; i < 4; i++)
+		vms[i] = (struct bb_vm){ vm_names[i], VM_F_AUTOSTART, 1, { i }, 0x40000000,
+					 4 * MiB_, 100, 0, 100 };
+	for (uint32_t i = 0; i < BUNDLE_MAX_CHANNELS; i++) {
+		snprintf(names[i], sizeof(names[i]), "ch-%u_x", i);
+		c[i] = (struct tc_chan){ names[i], i == 0 ? 256 * MiB_ : 16 * MiB_,
+					 i == 5 ? 0xffffffff : i, 4,
+					 { { (i + 0) % 4, 0 }, { (i + 1) % 4, BUNDLE_IVC_F_READ_ONLY },
+					   { (i + 2) % 4, 0 }, { (i + 3) % 4, 0 } } };
+	}
+	build(0, vms, 4);
+	add_channels(c, BUNDLE_MAX_CHANNELS);
+	expect_ok();
+	/* smallest size, and every member read-only */
+	c[0].size = 64 << 10;
+	for (uint32_t k = 0; k < 4; k++)
+		c[0].m[k].flags = BUNDLE_IVC_F_READ_ONLY;
+	ch_put(0, &c[0]);
+	fix();
+	expect_ok();
+}
+
+static void t_ivc_good_layout_order(void **state)
+{
+	static const struct tc_chan c[] = {
+		{ "link", 64 << 10, 0, 2, { { 0, 0 }, { 1, 0 } } },
+	};
+	uint32_t img_off;
+
+	(void)state;
+	/* the channel table after the image table (same bytes, other order) is still valid */
+	std_bundle();
+	add_channels(c, 1);
+	img_off = bb_get32(buf + BB_HDR(channel_offset));
+	memmove(buf + img_off, buf + img_off + CH_SIZE, 5 * 24);
+	hdr32(BB_HDR(image_offset), img_off);
+	hdr32(BB_HDR(channel_offset), img_off + 5 * 24);
+	ch_put(0, &c[0]);
+	fix();
+	expect_ok();
+}
+
+static void t_ivc_count_and_offset(void **state)
+{
+	(void)state;
+	ch_bundle();
+	hdr32(BB_HDR(n_channels), BUNDLE_MAX_CHANNELS + 1);
+	fix();
+	expect_err("bundle: 9 channels, at most 8");
+	hdr32(BB_HDR(n_channels), 0xffffffff);
+	fix();
+	expect_err("bundle: 4294967295 channels, at most 8");
+	/* no channels: channel_offset 0 and nothing else */
+	hdr32(BB_HDR(n_channels), 0);
+	fix();
+	expect_err("bundle: channel_offset 0x250 without channels (must be 0)");
+	hdr32(BB_HDR(channel_offset), 0);
+	fix();
+	expect_ok();
+}
+
+static void t_ivc_offset_bad(void **state)
+{
+	(void)state;
+	ch_bundle();
+	hdr32(BB_HDR(channel_offset), 0x254);
+	fix();
+	expect_err("bundle: channel_offset 0x254 is misaligned or inside the header");
+	hdr32(BB_HDR(channel_offset), 0x38);
+	fix();
+	expect_err("bundle: channel_offset 0x38 is misaligned or inside the header");
+	hdr32(BB_HDR(channel_offset), 0);
+	fix();
+	expect_err("bundle: channel_offset 0x0 is misaligned or inside the header");
+	/* the table's last byte past total_size */
+	hdr32(BB_HDR(channel_offset), (uint32_t)len - 2 * CH_SIZE + 8);
+	fix();
+	expect_err("bundle: the channel table runs past total_size");
+	hdr32(BB_HDR(channel_offset), 0xfffffff8);
+	fix();
+	expect_err("bundle: the channel table runs past total_size");
+}
+
+static void t_ivc_tables_overlap(void **state)
+{
+	(void)state;
+	ch_bundle();
+	hdr32(BB_HDR(channel_offset), 64 + VM_SIZE);
+	fix();
+	expect_err("bundle: the VM and channel tables overlap");
+	hdr32(BB_HDR(channel_offset), 64 + 2 * VM_SIZE + 8);
+	fix();
+	expect_err("bundle: the channel and image tables overlap");
+	/* right behind the image table: fine, as long as the images stay clear of it */
+	hdr32(BB_HDR(channel_offset), 64 + 2 * VM_SIZE + 2 * CH_SIZE + 5 * 24);
+	ch_put(0, &std_chans[0]);
+	ch_put(1, &std_chans[1]);
+	fix();
+	expect_ok();
+	/* the channel table over the first image */
+	hdr32(BB_HDR(channel_offset), 0x1000);
+	fix();
+	expect_err("vm 'alpha': kernel image #0: offset 0x1000 overlaps the bundle header or tables");
+}
+
+static void t_ivc_crc_covers_table(void **state)
+{
+	uint32_t good;
+	char want[128];
+
+	(void)state;
+	ch_bundle();
+	good = bb_get32(buf + BB_HDR(header_crc));
+	ch_at(1)[BB_CH(rate)] ^= 1;
+	snprintf(want, sizeof(want), "bundle: header CRC 0x%08x, computed 0x%08x", good,
+		 current_crc());
+	expect_err(want);
+}
+
+static void t_ivc_reserved(void **state)
+{
+	(void)state;
+	ch_bundle();
+	buf[56] = 0x80;
+	fix();
+	expect_err("bundle: reserved header bytes are not zero");
+}
+
+static void t_ivc_name(void **state)
+{
+	(void)state;
+	ch_bundle();
+	memset(ch_at(1), 'a', BUNDLE_NAME_LEN);
+	fix();
+	expect_err("channel #1: name is not NUL-terminated");
+	memset(ch_at(1), 0, BUNDLE_NAME_LEN);
+	fix();
+	expect_err("channel #1: name must start with a letter a-z");
+	memcpy(ch_at(1), "9ab", 3);
+	fix();
+	expect_err("channel #1: name must start with a letter a-z");
+	memcpy(ch_at(1), "aB", 3);
+	fix();
+	expect_err("channel #1: bad character 0x42 in name (allowed: a-z 0-9 _ -)");
+	memcpy(ch_at(1), "a.b", 4);
+	fix();
+	expect_err("channel #1: bad character 0x2e in name (allowed: a-z 0-9 _ -)");
+	/* 31 characters, junk after the NUL: fine */
+	memset(ch_at(1), 'z', BUNDLE_NAME_LEN);
+	ch_at(1)[31] = 0;
+	fix();
+	expect_ok();
+	memcpy(ch_at(1), "x\0junk", 6);
+	fix();
+	expect_ok();
+	/* a channel may have a VM's name */
+	memcpy(ch_at(1), "alpha\0", 6);
+	fix();
+	expect_ok();
+}
+
+static void t_ivc_name_duplicate(void **state)
+{
+	(void)state;
+	ch_bundle();
+	memcpy(ch_at(1), "link\0", 5);
+	fix();
+	expect_err("channel 'link': duplicate name (channel #0 has it too)");
+}
+
+static void t_ivc_size(void **state)
+{
+	static const uint64_t bad[] = { 0, 1, 0x8000, 0xf000, 0x10001, 0x30000, 3 * MiB_,
+					0x20000000, 0x80000000, 1ULL << 63, ~0ULL };
+	static const uint64_t good[] = { 0x10000, 0x20000, 1 * MiB_, 0x10000000 };
+	char want[128];
+
+	(void)state;
+	ch_bundle();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ch64(0, BB_CH(size), bad[i]);
+		fix();
+		snprintf(want, sizeof(want),
+			 "channel 'link': size 0x%llx is not a power of two from 64 KiB to 256 MiB",
+			 (unsigned long long)bad[i]);
+		expect_err(want);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ch64(0, BB_CH(size), good[i]);
+		fix();
+		expect_ok();
+	}
+}
+
+static void t_ivc_member_count(void **state)
+{
+	(void)state;
+	ch_bundle();
+	ch32(0, BB_CH(n_members), 1);
+	fix();
+	expect_err("channel 'link': 1 members, must be 2 to 4");
+	ch32(0, BB_CH(n_members), 0);
+	fix();
+	expect_err("channel 'link': 0 members, must be 2 to 4");
+	ch32(0, BB_CH(n_members), 5);
+	fix();
+	expect_err("channel 'link': 5 members, must be 2 to 4");
+	ch32(0, BB_CH(n_members), 0x80000002);
+	fix();
+	expect_err("channel 'link': 2147483650 members, must be 2 to 4");
+}
+
+static void t_ivc_unused_member(void **state)
+{
+	(void)state;
+	ch_bundle();
+	ch32(1, BB_CH(members) + 8 * 3, 1);
+	fix();
+	expect_err("channel 'bulk': members[3] is set but the channel has 2 members");
+	ch32(1, BB_CH(members) + 8 * 3, 0);
+	ch32(1, BB_CH(members) + 8 * 2 + 4, BUNDLE_IVC_F_READ_ONLY);
+	fix();
+	expect_err("channel 'bulk': members[2] is set but the channel has 2 members");
+	/* n_members 3 makes entry 2 (vm 0 = alpha, read-only) a member: alpha twice */
+	ch32(1, BB_CH(n_members), 3);
+	fix();
+	expect_err("channel 'bulk': member 2: vm 'alpha' is member 1 already");
+}
+
+static void t_ivc_member_vm(void **state)
+{
+	(void)state;
+	ch_bundle();
+	ch32(0, BB_CH(members) + 8, 2);
+	fix();
+	expect_err("channel 'link': member 1: vm index 2 out of range (2 VMs)");
+	ch32(0, BB_CH(members) + 8, 0xffffffff);
+	fix();
+	expect_err("channel 'link': member 1: vm index 4294967295 out of range (2 VMs)");
+	ch32(0, BB_CH(members) + 8, 0);
+	fix();
+	expect_err("channel 'link': member 1: vm 'alpha' is member 0 already");
+}
+
+static void t_ivc_member_flags(void **state)
+{
+	(void)state;
+	ch_bundle();
+	ch32(0, BB_CH(members) + 8 + 4, 3);
+	fix();
+	expect_err("channel 'link': member 1 (vm 'beta'): unknown flags 0x2");
+	ch32(0, BB_CH(members) + 8 + 4, 0x80000000);
+	fix();
+	expect_err("channel 'link': member 1 (vm 'beta'): unknown flags 0x80000000");
+}
+
+static void t_ivc_rate_any(void **state)
+{
+	static const uint32_t rates[] = { 0, 1, BUNDLE_IVC_DEFAULT_RATE, 0xffffffff };
+
+	(void)state;
+	ch_bundle();
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		ch32(0, BB_CH(rate), rates[i]);
+		fix();
+		expect_ok();
+	}
+}
+
+static void t_ivc_layout_does_not_fit(void **state)
+{
+	(void)state;
+	/* link 256 MiB at 0x20000000; bulk 2 MiB fits behind it, a second 256 MiB does not */
+	ch_bundle();
+	ch64(0, BB_CH(size), 256 * MiB_);
+	fix();
+	expect_ok();
+	ch64(1, BB_CH(size), 256 * MiB_);
+	fix();
+	expect_err("vm 'alpha': the shared memory of its channels (each aligned to its size) "
+		   "needs 0x20000000-0x3fffffff, beyond the window 0x20000000-0x3effffff");
+	/* alignment counts: 64 KiB first pushes 256 MiB to 0x30000000 */
+	ch64(0, BB_CH(size), 64 << 10);
+	fix();
+	expect_err("vm 'alpha': the shared memory of its channels (each aligned to its size) "
+		   "needs 0x20000000-0x3fffffff, beyond the window 0x20000000-0x3effffff");
+	/* 128 + 256 MiB: 0x20000000-0x27ffffff, then 0x30000000-0x3fffffff */
+	ch64(0, BB_CH(size), 128 * MiB_);
+	fix();
+	expect_err("vm 'alpha': the shared memory of its channels (each aligned to its size) "
+		   "needs 0x20000000-0x3fffffff, beyond the window 0x20000000-0x3effffff");
+	/* 256 then 128 MiB: 0x20000000-0x37ffffff fits */
+	ch64(0, BB_CH(size), 256 * MiB_);
+	ch64(1, BB_CH(size), 128 * MiB_);
+	fix();
+	expect_ok();
+}
+
+static void t_ivc_ram_in_window(void **state)
+{
+	/* beta's RAM (its images need 6 MiB): clear of [0x10000000, 0x3f100000) or not */
+	static const struct {
+		uint64_t ipa, size;
+		bool ok;
+	} cases[] = {
+		{ 0x0e000000, 0x2000000, true },	/* ends right at 0x10000000 */
+		{ 0x0e000000, 0x2200000, false },	/* 2 MiB into the BAR0 window */
+		{ 0x10000000, 0x800000, false },
+		{ 0x20000000, 0x1000000, false },	/* the BAR2 window */
+		{ 0x3ee00000, 0x800000, false },	/* over the ECAM */
+		{ 0x3f000000, 0x800000, false },
+		{ 0x3f200000, 0x800000, true },		/* first 2 MiB block after the ECAM */
+		{ 0x0c000000, 0x40000000, false },	/* all around it */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ch_bundle();
+		vm64(1, BB_VM(mem_ipa), cases[i].ipa);
+		vm64(1, BB_VM(mem_size), cases[i].size);
+		fix();
+		if (cases[i].ok)
+			expect_ok();
+		else
+			expect_err("vm 'beta': RAM overlaps the IVC window 0x10000000-0x3f0fffff");
+	}
+}
+
+static void t_ivc_non_member_unaffected(void **state)
+{
+	static const struct bb_vm vms[] = {
+		{ "a", VM_F_AUTOSTART, 1, { 0x0 }, 0x40000000, 16 * MiB_, 100, 0, 100 },
+		{ "b", VM_F_AUTOSTART, 1, { 0x1 }, 0x40000000, 16 * MiB_, 100, 0, 100 },
+		{ "outsider", 0, 1, { 0x2 }, 0x10000000, 0x2f000000, 100, 0, 100 },
+	};
+	static const struct tc_chan c[] = {
+		{ "ab", 64 << 10, 0, 2, { { 0, 0 }, { 1, 0 } } },
+	};
+	static const struct bb_pt pt_outsider = {
+		1, { { 0x3f000000, 0x1000 } }, 1, { IVC_INTX_BASE, 0 },
+	};
+
+	(void)state;
+	/* RAM, passthrough region and IRQ inside what the members see: fine for VM 2 */
+	build(0, vms, 3);
+	pt(2, &pt_outsider);
+	add_channels(c, 1);
+	expect_ok();
+	/* made a member: its RAM is the first problem */
+	ch32(0, BB_CH(n_members), 3);
+	ch32(0, BB_CH(members) + 16, 2);
+	fix();
+	expect_err("vm 'outsider': RAM overlaps the IVC window 0x10000000-0x3f0fffff");
+}
+
+static void t_ivc_passthrough(void **state)
+{
+	(void)state;
+	/* beta's passthrough region 0x20000000 (2 MiB) is in the window of members */
+	pt_bundle();
+	add_channels(std_chans, 2);
+	expect_err("vm 'beta': passthrough mmio #0 0x20000000: overlaps the IVC window "
+		   "0x10000000-0x3f0fffff");
+	/* at 0x3f100000, right behind the ECAM: fine */
+	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio), 0x3f100000);
+	fix();
+	expect_ok();
+	/* ending at the BAR0 window: fine; one page more is not */
+	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio), 0x0fe00000);
+	fix();
+	expect_ok();
+	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio) + 8, 0x201000);
+	fix();
+	expect_err("vm 'beta': passthrough mmio #0 0xfe00000: overlaps the IVC window "
+		   "0x10000000-0x3f0fffff");
+}
+
+static void t_ivc_passthrough_irq_intx(void **state)
+{
+	(void)state;
+	/* alpha: slots 1 (link, INTID 48) and 2 (bulk, 49); beta: 48, 49 too */
+	pt_bundle();
+	add_channels(std_chans, 2);
+	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio), 0x3f100000);
+	bb_put32(bb_vm_at(buf, 0) + BB_VM(passthrough_irqs) + 4, 50);
+	fix();
+	expect_ok();
+	bb_put32(bb_vm_at(buf, 0) + BB_VM(passthrough_irqs) + 4, 49);
+	fix();
+	expect_err("vm 'alpha': passthrough irq 49: is the INTx of its IVC slot 2 (channel 'bulk')");
+	bb_put32(bb_vm_at(buf, 0) + BB_VM(passthrough_irqs) + 4, 48);
+	fix();
+	expect_err("vm 'alpha': passthrough irq 48: is the INTx of its IVC slot 1 (channel 'link')");
+}
+
+static void t_ivc_checked_after_vms(void **state)
+{
+	(void)state;
+	/* a bad VM is reported before a bad channel; a bad channel before an image CRC */
+	ch_bundle();
+	ch64(0, BB_CH(size), 3);
+	vm32(1, BB_VM(priority), 99);
+	fix();
+	expect_err("vm 'beta': priority 99 is above 15");
+	vm32(1, BB_VM(priority), 0);
+	fix();
+	buf[bb_get64(bb_img_at(buf, 0) + BB_IMG(offset))] ^= 1;
+	expect_err("channel 'link': size 0x3 is not a power of two from 64 KiB to 256 MiB");
+}
+
 static void t_mutation_sweep(void **state)
 {
 	static const uint8_t vals[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
-	size_t tables_end = 64 + 2 * VM_SIZE + 5 * 24, i, v;
+	size_t tables_end, i, v;
 	uint8_t *copy;
 
 	(void)state;
-	for (int with_pt = 0; with_pt < 2; with_pt++) {
-		if (with_pt)
+	for (int kind = 0; kind < 3; kind++) {
+		if (kind == 1)
 			pt_bundle();
+		else if (kind == 2)
+			ch_bundle();
 		else
 			std_bundle();
+		/* header, VM table, channel table (when there is one), image table */
+		tables_end = bb_get32(buf + BB_HDR(image_offset)) + 5 * 24;
 		copy = aligned_alloc(BUNDLE_ALIGN, len);
 		assert_non_null(copy);
 		for (i = 0; i < tables_end; i++) {
@@ -1222,7 +1755,7 @@ static void t_mutation_sweep(void **state)
 					continue;
 				}
 				if (strncmp(err, "bundle: ", 8) && strncmp(err, "vm ", 3) &&
-				    strncmp(err, "image #", 7))
+				    strncmp(err, "image #", 7) && strncmp(err, "channel ", 8))
 					fail_msg("byte %zu = 0x%02x: odd message \"%s\"", i, vals[v],
 						 err);
 			}
@@ -1332,6 +1865,28 @@ int main(void)
 		T(t_pt_irq_twice_in_vm),
 		T(t_pt_irq_other_vm),
 		T(t_pt_checked_after_images),
+		T(t_ivc_good),
+		T(t_ivc_good_max),
+		T(t_ivc_good_layout_order),
+		T(t_ivc_count_and_offset),
+		T(t_ivc_offset_bad),
+		T(t_ivc_tables_overlap),
+		T(t_ivc_crc_covers_table),
+		T(t_ivc_reserved),
+		T(t_ivc_name),
+		T(t_ivc_name_duplicate),
+		T(t_ivc_size),
+		T(t_ivc_member_count),
+		T(t_ivc_unused_member),
+		T(t_ivc_member_vm),
+		T(t_ivc_member_flags),
+		T(t_ivc_rate_any),
+		T(t_ivc_layout_does_not_fit),
+		T(t_ivc_ram_in_window),
+		T(t_ivc_non_member_unaffected),
+		T(t_ivc_passthrough),
+		T(t_ivc_passthrough_irq_intx),
+		T(t_ivc_checked_after_vms),
 		T(t_mutation_sweep),
 		T(t_short_err_buffer),
 #undef T

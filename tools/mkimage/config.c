@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ivc_layout.h"
 #include "lib/compiler.h"
 #include "mkimage.h"
 
@@ -19,6 +20,9 @@ static const char *const vm_props[] = {
 	"name", "cpus", "cpu-indices", "memory-size", "memory-base", "kernel", "initrd",
 	"device-tree", "bootargs", "console", "flags", "priority", "passthrough-mmio",
 	"passthrough-irqs", NULL,
+};
+static const char *const channel_props[] = {
+	"name", "size", "members", "read-only", "doorbell-rate", NULL,
 };
 
 static const struct {
@@ -83,8 +87,8 @@ static const char *get_string(const struct config *cfg, const struct vm_cfg *vm,
 }
 
 /* One or two cells; false when absent. */
-static bool get_u64(const struct config *cfg, const struct vm_cfg *vm, const void *fdt,
-		    int node, const char *prop, uint64_t *out)
+static bool get_u64(const struct config *cfg, const struct vm_cfg *vm, const char *path,
+		    const void *fdt, int node, const char *prop, uint64_t *out)
 {
 	const fdt32_t *p;
 	int len;
@@ -97,7 +101,7 @@ static bool get_u64(const struct config *cfg, const struct vm_cfg *vm, const voi
 	else if (len == 8)
 		*out = (uint64_t)fdt32_to_cpu(p[0]) << 32 | fdt32_to_cpu(p[1]);
 	else
-		cfg_die(cfg, vm, NULL, "%s: must be one or two 32-bit cells", prop);
+		cfg_die(cfg, vm, path, "%s: must be one or two 32-bit cells", prop);
 	return true;
 }
 
@@ -200,13 +204,13 @@ static void parse_memory(const struct config *cfg, struct vm_cfg *vm, const void
 {
 	uint64_t end;
 
-	if (!get_u64(cfg, vm, fdt, node, "memory-size", &vm->mem_size))
+	if (!get_u64(cfg, vm, NULL, fdt, node, "memory-size", &vm->mem_size))
 		cfg_die(cfg, vm, NULL, "missing required property 'memory-size'");
 	if (!vm->mem_size || vm->mem_size % BUNDLE_MEM_ALIGN)
 		cfg_die(cfg, vm, NULL, "memory-size 0x%llx: must be a non-zero multiple of 2 MiB",
 			(unsigned long long)vm->mem_size);
 	vm->mem_ipa = DEFAULT_MEM_IPA;
-	get_u64(cfg, vm, fdt, node, "memory-base", &vm->mem_ipa);
+	get_u64(cfg, vm, NULL, fdt, node, "memory-base", &vm->mem_ipa);
 	if (vm->mem_ipa % BUNDLE_MEM_ALIGN)
 		cfg_die(cfg, vm, NULL, "memory-base 0x%llx: must be 2 MiB aligned",
 			(unsigned long long)vm->mem_ipa);
@@ -438,9 +442,222 @@ static void parse_vm(struct config *cfg, struct vm_cfg *vm, const void *fdt, int
 	parse_pt_irqs(cfg, vm, fdt, node);
 }
 
+/* ---- inter-VM channels (/ivc) ---- */
+
+#define IVC_WIN_BASE IVC_MMIO32_IPA
+#define IVC_WIN_END (IVC_ECAM_IPA + IVC_ECAM_SIZE)
+
+/* A list of non-empty strings (count >= 1); dies with "prop: must be ..." otherwise. */
+static int get_strlist(const struct config *cfg, const char *path, const void *fdt, int node,
+		       const char *prop, const char *what)
+{
+	const char *list;
+	int len, n;
+
+	list = fdt_getprop(fdt, node, prop, &len);
+	n = list ? fdt_stringlist_count(fdt, node, prop) : 0;
+	if (!list || len <= 0 || n <= 0 || list[len - 1])
+		cfg_die(cfg, NULL, path, "%s: must be a list of %s (strings)", prop, what);
+	/* no empty string: no NUL first or right after another */
+	for (int i = 0; i < len; i++)
+		if (!list[i] && (!i || !list[i - 1]))
+			cfg_die(cfg, NULL, path, "%s: must be a list of %s (strings)", prop, what);
+	return n;
+}
+
+static int vm_by_name(const struct config *cfg, const char *name)
+{
+	for (uint32_t i = 0; i < cfg->n_vms; i++)
+		if (!strcmp(cfg->vms[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+void config_channel_table(const struct config *cfg, struct bundle_channel *out)
+{
+	for (uint32_t i = 0; i < cfg->n_channels; i++) {
+		const struct chan_cfg *c = &cfg->channels[i];
+
+		memset(&out[i], 0, sizeof(out[i]));
+		memcpy(out[i].name, c->name, sizeof(out[i].name));
+		out[i].size = c->size;
+		out[i].n_members = c->n_members;
+		out[i].rate = c->rate;
+		for (uint32_t k = 0; k < c->n_members; k++) {
+			out[i].members[k].vm = c->member_vm[k];
+			out[i].members[k].flags = c->member_flags[k];
+		}
+	}
+}
+
+uint64_t config_channel_memory(const struct config *cfg)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < cfg->n_channels; i++)
+		sum += cfg->channels[i].size;
+	return sum;
+}
+
+static void parse_members(const struct config *cfg, struct chan_cfg *ch, const void *fdt,
+			  int node)
+{
+	const char *s;
+	int n, v;
+
+	if (!fdt_getprop(fdt, node, "members", NULL))
+		cfg_die(cfg, NULL, ch->node, "missing required property 'members'");
+	n = get_strlist(cfg, ch->node, fdt, node, "members", "VM names");
+	if (n < 2 || n > BUNDLE_IVC_MAX_MEMBERS)
+		cfg_die(cfg, NULL, ch->node, "members: %d VMs, a channel has 2 to %u", n,
+			BUNDLE_IVC_MAX_MEMBERS);
+	for (int k = 0; k < n; k++) {
+		s = fdt_stringlist_get(fdt, node, "members", k, NULL);
+		v = s ? vm_by_name(cfg, s) : -1;
+		if (v < 0)
+			cfg_die(cfg, NULL, ch->node, "members: no VM named '%s'", s ? s : "");
+		for (int j = 0; j < k; j++)
+			if (ch->member_vm[j] == (uint32_t)v)
+				cfg_die(cfg, NULL, ch->node, "members: '%s' given twice", s);
+		ch->member_vm[k] = (uint32_t)v;
+	}
+	ch->n_members = (uint32_t)n;
+
+	if (!fdt_getprop(fdt, node, "read-only", NULL))
+		return;
+	n = get_strlist(cfg, ch->node, fdt, node, "read-only", "member VM names");
+	for (int k = 0; k < n; k++) {
+		uint32_t m;
+
+		s = fdt_stringlist_get(fdt, node, "read-only", k, NULL);
+		v = s ? vm_by_name(cfg, s) : -1;
+		for (m = 0; m < ch->n_members; m++)
+			if (v >= 0 && ch->member_vm[m] == (uint32_t)v)
+				break;
+		if (m == ch->n_members)
+			cfg_die(cfg, NULL, ch->node, "read-only: '%s' is not a member of the channel",
+				s ? s : "");
+		if (ch->member_flags[m] & BUNDLE_IVC_F_READ_ONLY)
+			cfg_die(cfg, NULL, ch->node, "read-only: '%s' given twice", s);
+		ch->member_flags[m] |= BUNDLE_IVC_F_READ_ONLY;
+	}
+}
+
+/*
+ * What the members of the channel just parsed (the last of cfg->channels) see: the IVC
+ * window clear of their RAM and passthrough regions, their BAR2s inside the prefetchable
+ * window, this channel's INTx not one of their passthrough interrupts.
+ */
+static void check_members(const struct config *cfg, const struct chan_cfg *ch)
+{
+	struct bundle_channel table[BUNDLE_MAX_CHANNELS];
+	struct ivc_endpoint ep[IVC_MAX_SLOTS];
+	const struct ivc_endpoint *mine;
+	const struct vm_cfg *vm;
+	uint64_t end;
+	int n;
+
+	config_channel_table(cfg, table);
+	for (uint32_t k = 0; k < ch->n_members; k++) {
+		vm = &cfg->vms[ch->member_vm[k]];
+		if (vm->mem_ipa < IVC_WIN_END && vm->mem_ipa + vm->mem_size > IVC_WIN_BASE)
+			cfg_die(cfg, NULL, ch->node,
+				"members: '%s': guest RAM [0x%llx, 0x%llx) overlaps the IVC window [0x%llx, 0x%llx) where members see their channels (PCI ECAM and BARs)",
+				vm->name, ULL(vm->mem_ipa), ULL(vm->mem_ipa + vm->mem_size),
+				ULL(IVC_WIN_BASE), ULL(IVC_WIN_END));
+		for (uint32_t j = 0; j < vm->n_pt_mmio; j++)
+			if (overlaps(vm->pt_mmio[j].base, vm->pt_mmio[j].size, IVC_WIN_BASE,
+				     IVC_WIN_END - IVC_WIN_BASE))
+				cfg_die(cfg, NULL, ch->node,
+					"members: '%s': passthrough-mmio 0x%llx (0x%llx bytes) overlaps the IVC window [0x%llx, 0x%llx)",
+					vm->name, ULL(vm->pt_mmio[j].base), ULL(vm->pt_mmio[j].size),
+					ULL(IVC_WIN_BASE), ULL(IVC_WIN_END));
+		n = ivc_layout(table, cfg->n_channels, ch->member_vm[k], ep, &end);
+		if (n == IVC_LAYOUT_E_WINDOW)
+			cfg_die(cfg, NULL, ch->node,
+				"members: '%s': no room for this channel's shared memory: with the VM's earlier channels, each aligned to its size, it would end at 0x%llx, past the window [0x%llx, 0x%llx)",
+				vm->name, ULL(end), ULL(IVC_PREF_IPA),
+				ULL(IVC_PREF_IPA + IVC_PREF_SIZE));
+		if (n <= 0) /* 8 channels at most, sizes checked: cannot happen */
+			cfg_die(cfg, NULL, ch->node, "members: '%s': %s", vm->name,
+				ivc_layout_strerror(n));
+		mine = &ep[n - 1];
+		for (uint32_t j = 0; j < vm->n_pt_irqs; j++)
+			if (vm->pt_irqs[j] == mine->intid)
+				cfg_die(cfg, NULL, ch->node,
+					"members: '%s': its passthrough-irqs %u is the INTx of this channel (its PCI slot %u)",
+					vm->name, mine->intid, mine->slot);
+	}
+}
+
+static void parse_channel(struct config *cfg, struct chan_cfg *ch, const void *fdt, int node)
+{
+	const fdt32_t *p;
+	const char *name;
+	int len;
+
+	name = get_string(cfg, NULL, ch->node, fdt, node, "name");
+	if (!name)
+		cfg_die(cfg, NULL, ch->node, "missing required property 'name'");
+	if (!name_ok(name))
+		cfg_die(cfg, NULL, ch->node,
+			"bad name '%s' (1-31 characters of a-z 0-9 _ -, starting with a letter)",
+			name);
+	snprintf(ch->name, sizeof(ch->name), "%s", name);
+	/* From here on messages name the channel: "/ivc/channel@0 (link)". */
+	snprintf(ch->node + strlen(ch->node), sizeof(ch->node) - strlen(ch->node), " (%s)", name);
+	for (const struct chan_cfg *o = cfg->channels; o < ch; o++)
+		if (!strcmp(o->name, name))
+			cfg_die(cfg, NULL, ch->node, "duplicate name '%s' (also %.*s)", name,
+				(int)strcspn(o->node, " "), o->node);
+
+	check_props(cfg, NULL, ch->node, fdt, node, channel_props);
+	check_nodes(cfg, NULL, ch->node, fdt, node, NULL);
+	if (!get_u64(cfg, NULL, ch->node, fdt, node, "size", &ch->size))
+		cfg_die(cfg, NULL, ch->node, "missing required property 'size'");
+	if (ch->size < BUNDLE_IVC_MIN_SIZE || ch->size > BUNDLE_IVC_MAX_SIZE ||
+	    (ch->size & (ch->size - 1)))
+		cfg_die(cfg, NULL, ch->node,
+			"size 0x%llx: must be a power of two from 64 KiB (0x10000) to 256 MiB (0x10000000)",
+			ULL(ch->size));
+	parse_members(cfg, ch, fdt, node);
+	p = fdt_getprop(fdt, node, "doorbell-rate", &len);
+	if (p) {
+		if (len != 4)
+			cfg_die(cfg, NULL, ch->node, "doorbell-rate: must be one 32-bit cell");
+		ch->rate = fdt32_to_cpu(p[0]);
+		if (!ch->rate)
+			cfg_die(cfg, NULL, ch->node,
+				"doorbell-rate 0: must be at least 1 doorbell per second (leave it out for the default %u)",
+				BUNDLE_IVC_DEFAULT_RATE);
+	}
+	check_members(cfg, ch);
+}
+
+static void parse_ivc(struct config *cfg, const void *fdt, int ivc)
+{
+	struct chan_cfg *ch;
+	const char *nname;
+	int node;
+
+	check_props(cfg, NULL, "/ivc", fdt, ivc, NULL);
+	fdt_for_each_subnode(node, fdt, ivc) {
+		nname = fdt_get_name(fdt, node, NULL);
+		if (!nname || (strcmp(nname, "channel") && strncmp(nname, "channel@", 8)))
+			cfg_die(cfg, NULL, "/ivc", "unknown node '%s' (channels are channel@N nodes)",
+				nname ? nname : "?");
+		if (cfg->n_channels == BUNDLE_MAX_CHANNELS)
+			cfg_die(cfg, NULL, "/ivc", "too many channels (more than %u)",
+				BUNDLE_MAX_CHANNELS);
+		ch = &cfg->channels[cfg->n_channels++];
+		snprintf(ch->node, sizeof(ch->node), "/ivc/%s", nname);
+		parse_channel(cfg, ch, fdt, node);
+	}
+}
+
 void config_parse(struct config *cfg, const void *fdt, const struct platform *plat)
 {
-	static const char *const root_nodes[] = { "vms", NULL };
+	static const char *const root_nodes[] = { "vms", "ivc", NULL };
 	const char *mode, *nname;
 	struct vm_cfg *vm;
 	int vms, node, r;
@@ -477,6 +694,10 @@ void config_parse(struct config *cfg, const void *fdt, const struct platform *pl
 	}
 	if (!cfg->n_vms)
 		cfg_die(cfg, NULL, "/vms", "no VMs (add a vm@N node)");
+	/* After the VMs: members name them. */
+	node = fdt_subnode_offset(fdt, 0, "ivc");
+	if (node >= 0)
+		parse_ivc(cfg, fdt, node);
 }
 
 uint64_t board_usable_memory(const struct platform *plat)
@@ -496,7 +717,7 @@ uint64_t board_usable_memory(const struct platform *plat)
 void config_check_memory(const struct config *cfg, const struct platform *plat,
 			 uint64_t hyp_footprint)
 {
-	uint64_t usable = board_usable_memory(plat), need = 0, avail;
+	uint64_t usable = board_usable_memory(plat), need = 0, avail, shm;
 
 	for (uint32_t i = 0; i < cfg->n_vms; i++)
 		need += cfg->vms[i].mem_size;
@@ -506,5 +727,13 @@ void config_check_memory(const struct config *cfg, const struct platform *plat,
 			"the VMs need %llu MiB of RAM, the board has %llu MiB for them (%llu MiB usable, less %llu MiB for ftvisor)",
 			(unsigned long long)(need / MIB), (unsigned long long)(avail / MIB),
 			(unsigned long long)(usable / MIB),
+			(unsigned long long)(hyp_footprint / MIB));
+	/* The channels' shared memory comes from the same pool, in 2 MiB blocks overall. */
+	shm = ALIGN_UP(config_channel_memory(cfg), BUNDLE_MEM_ALIGN);
+	if (shm && need + shm > avail)
+		cfg_die(cfg, NULL, "/ivc",
+			"the VMs need %llu MiB of RAM and the channels %llu MiB, the board has %llu MiB for them (%llu MiB usable, less %llu MiB for ftvisor)",
+			(unsigned long long)(need / MIB), (unsigned long long)(shm / MIB),
+			(unsigned long long)(avail / MIB), (unsigned long long)(usable / MIB),
 			(unsigned long long)(hyp_footprint / MIB));
 }

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The guest's device tree: generated to describe exactly the VM of docs/guest-abi.md, or the
- * config's own DTB with /chosen updated (bootargs, ftvisor,name, the initrd's place).
+ * config's own DTB with /chosen updated (bootargs, ftvisor,name, the initrd's place). A VM
+ * in inter-VM channels gets the PCI host bridge its endpoints sit behind (docs/ivc.md) in a
+ * generated tree; a supplied one is left to its author.
  */
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ivc_layout.h"
 #include "mkimage.h"
 
 #define GEN_BUF_SIZE (64 * 1024)
@@ -20,6 +23,14 @@
 #define GIC_PPI 1
 #define IRQ_TYPE_LEVEL_HIGH 0x4
 #define UART_SPI 1	/* INTID 33 */
+/* The virtual GIC node's #address-cells: interrupt-map entries carry that many zero cells of
+ * parent unit address. */
+#define GIC_ADDRESS_CELLS 2
+/* PCI: the bus address cells (phys.hi, phys.mid, phys.lo) of the ranges property. */
+#define PCI_SPACE_MEM32 0x02000000u
+#define PCI_SPACE_MEM64_PREF 0x43000000u
+#define PCI_DEVFN_SHIFT 11	/* phys.hi bits 15:11: the device (slot) number */
+#define PCI_INTA 1
 /* Timer PPIs: secure physical, non-secure physical, virtual, hypervisor physical. */
 static const uint32_t timer_ppis[] = { 13, 14, 11, 10 };
 
@@ -75,7 +86,7 @@ static int gen_gic(void *fdt, const struct vm_cfg *vm)
 	err |= fdt_property_string(fdt, "compatible", "arm,gic-v3");
 	err |= fdt_property_u32(fdt, "#interrupt-cells", 3);
 	err |= fdt_property(fdt, "interrupt-controller", NULL, 0);
-	err |= fdt_property_u32(fdt, "#address-cells", 2);
+	err |= fdt_property_u32(fdt, "#address-cells", GIC_ADDRESS_CELLS);
 	err |= fdt_property_u32(fdt, "#size-cells", 2);
 	err |= fdt_property(fdt, "ranges", NULL, 0);
 	err |= prop_u64s(fdt, "reg", reg, 4);
@@ -137,11 +148,83 @@ static int gen_devices(void *fdt)
 	return err;
 }
 
-/* The names generate() gives the root's children, besides memory@<base>. */
+/* The names generate() gives the root's children, besides memory@<base> and, for a channel
+ * member, PCI_NODE. */
 static const char *const fixed_nodes[] = {
 	"cpus", "psci", "intc@8000000", "timer", "apb-pclk", "pl011@9000000", "test@a000000",
 	"chosen", NULL,
 };
+#define PCI_NODE "pcie@3f000000"
+
+/* The VM's channel endpoints (ivc_layout()): their number, 0 when it is in no channel. */
+static int vm_endpoints(const struct config *cfg, const struct vm_cfg *vm,
+			struct ivc_endpoint ep[IVC_MAX_SLOTS])
+{
+	struct bundle_channel table[BUNDLE_MAX_CHANNELS];
+	int n;
+
+	config_channel_table(cfg, table);
+	n = ivc_layout(table, cfg->n_channels, (uint32_t)(vm - cfg->vms), ep, NULL);
+	if (n < 0) /* config_parse() checked the layout */
+		cfg_die(cfg, vm, NULL, "ivc: %s", ivc_layout_strerror(n));
+	return n;
+}
+
+/*
+ * The emulated ECAM host bridge of a channel member (include/ftvisor/ivc.h): bus 0 only, the
+ * BAR0 and BAR2 windows as 1:1 ranges, one INTA entry per slot to its SPI on the virtual GIC.
+ * The hypervisor programs the BARs (linux,pci-probe-only in /chosen).
+ */
+static int gen_pci(void *fdt, const struct ivc_endpoint *ep, int n)
+{
+	const uint64_t reg[] = { IVC_ECAM_IPA, IVC_ECAM_SIZE };
+	const fdt32_t bus_range[] = { cpu_to_fdt32(0), cpu_to_fdt32(0) };
+	const fdt32_t ranges[] = {
+		cpu_to_fdt32(PCI_SPACE_MEM32), cpu_to_fdt32(IVC_MMIO32_IPA >> 32),
+		cpu_to_fdt32((uint32_t)IVC_MMIO32_IPA), cpu_to_fdt32(IVC_MMIO32_IPA >> 32),
+		cpu_to_fdt32((uint32_t)IVC_MMIO32_IPA), cpu_to_fdt32(IVC_MMIO32_SIZE >> 32),
+		cpu_to_fdt32((uint32_t)IVC_MMIO32_SIZE),
+		cpu_to_fdt32(PCI_SPACE_MEM64_PREF), cpu_to_fdt32(IVC_PREF_IPA >> 32),
+		cpu_to_fdt32((uint32_t)IVC_PREF_IPA), cpu_to_fdt32(IVC_PREF_IPA >> 32),
+		cpu_to_fdt32((uint32_t)IVC_PREF_IPA), cpu_to_fdt32(IVC_PREF_SIZE >> 32),
+		cpu_to_fdt32((uint32_t)IVC_PREF_SIZE),
+	};
+	const fdt32_t map_mask[] = { cpu_to_fdt32(0x1f << PCI_DEVFN_SHIFT), 0, 0,
+				     cpu_to_fdt32(7) };
+	/* child unit address (3) + pin (1) + &gic (1) + parent unit address + specifier (3) */
+	enum { ENTRY = 3 + 1 + 1 + GIC_ADDRESS_CELLS + 3 };
+	fdt32_t map[IVC_MAX_SLOTS * ENTRY];
+	char node[32];
+	int err = 0;
+
+	memset(map, 0, sizeof(map));
+	for (int k = 0; k < n; k++) {
+		fdt32_t *e = &map[k * ENTRY];
+
+		e[0] = cpu_to_fdt32(ep[k].slot << PCI_DEVFN_SHIFT);
+		e[3] = cpu_to_fdt32(PCI_INTA);
+		e[4] = cpu_to_fdt32(PHANDLE_GIC);
+		/* e[5 .. 5 + GIC_ADDRESS_CELLS): the GIC's unit address, 0 */
+		e[5 + GIC_ADDRESS_CELLS] = cpu_to_fdt32(GIC_SPI);
+		e[6 + GIC_ADDRESS_CELLS] = cpu_to_fdt32(ep[k].intid - SPI_FIRST);
+		e[7 + GIC_ADDRESS_CELLS] = cpu_to_fdt32(IRQ_TYPE_LEVEL_HIGH);
+	}
+	snprintf(node, sizeof(node), "pcie@%llx", (unsigned long long)IVC_ECAM_IPA);
+	err |= fdt_begin_node(fdt, node);
+	err |= fdt_property_string(fdt, "compatible", "pci-host-ecam-generic");
+	err |= fdt_property_string(fdt, "device_type", "pci");
+	err |= prop_u64s(fdt, "reg", reg, 2);
+	err |= fdt_property(fdt, "bus-range", bus_range, sizeof(bus_range));
+	err |= fdt_property_u32(fdt, "#address-cells", 3);
+	err |= fdt_property_u32(fdt, "#size-cells", 2);
+	err |= fdt_property_u32(fdt, "#interrupt-cells", 1);
+	err |= fdt_property_u32(fdt, "linux,pci-domain", 0);
+	err |= fdt_property(fdt, "ranges", ranges, sizeof(ranges));
+	err |= fdt_property(fdt, "interrupt-map-mask", map_mask, sizeof(map_mask));
+	err |= fdt_property(fdt, "interrupt-map", map, n * ENTRY * (int)sizeof(map[0]));
+	err |= fdt_end_node(fdt);
+	return err;
+}
 
 static bool irq_passed(const struct vm_cfg *vm, uint32_t intid)
 {
@@ -208,7 +291,8 @@ static int gen_passthrough_node(const struct config *cfg, const struct vm_cfg *v
 }
 
 /* Each board node holding a passthrough region, once, in the order of the regions. */
-static int gen_passthrough(const struct config *cfg, const struct vm_cfg *vm, void *fdt)
+static int gen_passthrough(const struct config *cfg, const struct vm_cfg *vm, void *fdt,
+			   bool has_pci)
 {
 	char name[128];
 	const char *bname;
@@ -226,7 +310,8 @@ static int gen_passthrough(const struct config *cfg, const struct vm_cfg *vm, vo
 		bname = dt_node_name(&cfg->board, vm->pt_node[k], &len);
 		snprintf(name, sizeof(name), "%.*s", bname ? (int)len : 0, bname ? bname : "");
 		for (const char *const *f = fixed_nodes; *f; f++)
-			if (!strcmp(name, *f) || !strncmp(name, "memory@", 7))
+			if (!strcmp(name, *f) || !strncmp(name, "memory@", 7) ||
+			    (has_pci && !strcmp(name, PCI_NODE)))
 				cfg_die(cfg, vm, NULL,
 					"passthrough-mmio: 0x%llx: its board node '%s' has the name of a node the guest tree already has",
 					(unsigned long long)vm->pt_mmio[k].base, name);
@@ -244,7 +329,7 @@ static int gen_passthrough(const struct config *cfg, const struct vm_cfg *vm, vo
 	return err;
 }
 
-static int gen_chosen(void *fdt, const struct vm_cfg *vm)
+static int gen_chosen(void *fdt, const struct vm_cfg *vm, bool has_pci)
 {
 	char path[32];
 	uint64_t v;
@@ -256,6 +341,9 @@ static int gen_chosen(void *fdt, const struct vm_cfg *vm)
 	if (vm->bootargs)
 		err |= fdt_property_string(fdt, "bootargs", vm->bootargs);
 	err |= fdt_property_string(fdt, "ftvisor,name", vm->name);
+	/* The hypervisor placed the IVC BARs: Linux must claim them as they are. */
+	if (has_pci)
+		err |= fdt_property_u32(fdt, "linux,pci-probe-only", 1);
 	if (vm->initrd.size) {
 		v = vm->mem_ipa + vm->initrd_offset;
 		err |= prop_u64s(fdt, "linux,initrd-start", &v, 1);
@@ -270,8 +358,9 @@ static void generate(const struct config *cfg, struct vm_cfg *vm)
 {
 	const uint64_t mem_reg[] = { vm->mem_ipa, vm->mem_size };
 	void *fdt = xcalloc(1, GEN_BUF_SIZE);
+	struct ivc_endpoint ep[IVC_MAX_SLOTS];
+	int err = 0, n_ep = vm_endpoints(cfg, vm, ep);
 	char node[32], model[64];
-	int err = 0;
 
 	/* libfdt's sequential writer returns 0 or a negative error; OR-ing keeps "some error". */
 	err |= fdt_create(fdt, GEN_BUF_SIZE);
@@ -298,8 +387,10 @@ static void generate(const struct config *cfg, struct vm_cfg *vm)
 	err |= gen_gic(fdt, vm);
 	err |= gen_timer(fdt);
 	err |= gen_devices(fdt);
-	err |= gen_passthrough(cfg, vm, fdt);
-	err |= gen_chosen(fdt, vm);
+	err |= gen_passthrough(cfg, vm, fdt, n_ep > 0);
+	if (n_ep > 0)
+		err |= gen_pci(fdt, ep, n_ep);
+	err |= gen_chosen(fdt, vm, n_ep > 0);
 	err |= fdt_end_node(fdt);
 	err |= fdt_finish(fdt);
 	if (err)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ivc_layout.h"
 #include "lib/compiler.h"
 #include "mkimage.h"
 #include "platform/board.h"
@@ -24,6 +25,56 @@ static void usage(FILE *f)
 		"Packs ftvisor.bin, the VMs of CONFIG (checked against the board's device tree)\n"
 		"and their images into one bootable file. Image paths in CONFIG are relative to\n"
 		"its directory, then to each -I DIR. See docs/config.md.\n");
+}
+
+/* "64 KiB", "2 MiB" */
+static void size_str(char *buf, size_t len, uint64_t size)
+{
+	if (size >= MIB && !(size % MIB))
+		snprintf(buf, len, "%llu MiB", (unsigned long long)(size / MIB));
+	else
+		snprintf(buf, len, "%llu KiB", (unsigned long long)(size >> 10));
+}
+
+/*
+ * "    ivc slot 1 link (id 0), slot 2 mesh (id 2, ro)" for a channel member, and for one whose
+ * device tree is supplied, what it must describe itself.
+ */
+static void vm_ivc_summary(const struct config *cfg, const struct vm_cfg *vm)
+{
+	struct bundle_channel table[BUNDLE_MAX_CHANNELS];
+	struct ivc_endpoint ep[IVC_MAX_SLOTS];
+	int n;
+
+	config_channel_table(cfg, table);
+	n = ivc_layout(table, cfg->n_channels, (uint32_t)(vm - cfg->vms), ep, NULL);
+	if (n <= 0)
+		return;
+	printf("    ivc");
+	for (int k = 0; k < n; k++)
+		printf("%s slot %u %s (id %u%s)", k ? "," : "", ep[k].slot, table[ep[k].channel].name,
+		       ep[k].member, ep[k].flags & BUNDLE_IVC_F_READ_ONLY ? ", ro" : "");
+	printf("\n");
+	if (vm->dtb_rel)
+		printf("    ivc: the supplied device tree must describe the PCI host bridge %s and set /chosen linux,pci-probe-only (docs/config.md)\n",
+		       "pcie@3f000000");
+}
+
+/* "  channel 0 link     2 MiB  members linux1,bm(ro)  rate 20000/s (default)" */
+static void channel_summary(const struct config *cfg, uint32_t id)
+{
+	const struct chan_cfg *c = &cfg->channels[id];
+	char size[32], members[160];
+	size_t used = 0;
+
+	size_str(size, sizeof(size), c->size);
+	members[0] = '\0';
+	for (uint32_t k = 0; k < c->n_members && used < sizeof(members); k++)
+		used += (size_t)snprintf(members + used, sizeof(members) - used, "%s%s%s",
+					 k ? "," : "", cfg->vms[c->member_vm[k]].name,
+					 c->member_flags[k] & BUNDLE_IVC_F_READ_ONLY ? "(ro)" : "");
+	printf("  channel %u %-12s %-8s members %s  rate %u/s%s\n", id, c->name, size, members,
+	       c->rate ? c->rate : BUNDLE_IVC_DEFAULT_RATE, c->rate ? "" : " (default)");
 }
 
 static void vm_summary(const struct vm_cfg *vm, uint32_t id)
@@ -119,13 +170,20 @@ int main(int argc, char **argv)
 	config_check_memory(&cfg, &plat, footprint);
 	output_write(out_path, &hyp, bundle, bundle_size);
 
-	printf("%s: %u VM%s, bundle %llu KiB, %llu bytes in all (board %s, %llu MiB for VMs)\n",
-	       out_path, cfg.n_vms, cfg.n_vms == 1 ? "" : "s",
+	snprintf(err, sizeof(err), ", %u channel%s", cfg.n_channels,
+		 cfg.n_channels == 1 ? "" : "s");
+	printf("%s: %u VM%s%s, bundle %llu KiB, %llu bytes in all (board %s, %llu MiB for VMs)\n",
+	       out_path, cfg.n_vms, cfg.n_vms == 1 ? "" : "s", cfg.n_channels ? err : "",
 	       (unsigned long long)(bundle_size >> 10),
 	       (unsigned long long)(hyp.image_size + bundle_size),
 	       plat.board ? plat.board->name : "?",
-	       (unsigned long long)((board_usable_memory(&plat) - footprint) / MIB));
-	for (uint32_t i = 0; i < cfg.n_vms; i++)
+	       (unsigned long long)((board_usable_memory(&plat) - footprint -
+				     ALIGN_UP(config_channel_memory(&cfg), BUNDLE_MEM_ALIGN)) / MIB));
+	for (uint32_t i = 0; i < cfg.n_vms; i++) {
 		vm_summary(&cfg.vms[i], i);
+		vm_ivc_summary(&cfg, &cfg.vms[i]);
+	}
+	for (uint32_t i = 0; i < cfg.n_channels; i++)
+		channel_summary(&cfg, i);
 	return 0;
 }

@@ -81,6 +81,17 @@ struct vm_cfg {
 	uint32_t pt_irqs[BUNDLE_MAX_PT_IRQS];
 };
 
+/* An inter-VM channel, /ivc/channel@N (docs/config.md, docs/ivc.md). */
+struct chan_cfg {
+	char node[160];		/* "/ivc/channel@0", then "/ivc/channel@0 (link)" */
+	char name[BUNDLE_NAME_LEN];
+	uint64_t size;		/* shared memory bytes */
+	uint32_t rate;		/* doorbells/s per member; 0: BUNDLE_IVC_DEFAULT_RATE */
+	uint32_t n_members;
+	uint32_t member_vm[BUNDLE_IVC_MAX_MEMBERS];	/* VM indices, member ID order */
+	uint32_t member_flags[BUNDLE_IVC_MAX_MEMBERS];	/* BUNDLE_IVC_F_* */
+};
+
 struct config {
 	const char *src;	/* the config file as named on the command line */
 	char *src_dir;		/* its directory: image paths are relative to it */
@@ -89,6 +100,8 @@ struct config {
 	uint32_t bundle_flags;	/* BUNDLE_F_* */
 	uint32_t n_vms;
 	struct vm_cfg vms[BUNDLE_MAX_VMS];
+	uint32_t n_channels;
+	struct chan_cfg channels[BUNDLE_MAX_CHANNELS];
 	const struct platform *plat;	/* the board as platform_discover() found it */
 	struct dt board;		/* its tree (lib/fdt.h), for the devices it has */
 };
@@ -116,6 +129,10 @@ void config_parse(struct config *cfg, const void *fdt, const struct platform *pl
 uint64_t board_usable_memory(const struct platform *plat);
 void config_check_memory(const struct config *cfg, const struct platform *plat,
 			 uint64_t hyp_footprint);
+/* The channels as the bundle has them (out: cfg->n_channels entries). */
+void config_channel_table(const struct config *cfg, struct bundle_channel *out);
+/* The bytes of RAM the channels' shared memory takes. */
+uint64_t config_channel_memory(const struct config *cfg);
 
 /* board.c */
 /* Opens the board tree (already checked by platform_discover()) into cfg->board. */

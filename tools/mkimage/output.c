@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The output file: ftvisor.bin padded to its Image header's image_size, then the bundle
- * (core/bundle.h), with image_size raised to cover the bundle so loaders keep clear of it.
+ * (core/bundle.h: header, VM table, channel table, image table, images), with image_size raised to cover the bundle so loaders keep clear of it.
  * The bundle is checked with the hypervisor's own bundle_validate() before it is written.
  */
 #include <errno.h>
@@ -78,6 +78,7 @@ static struct layout plan(const struct config *cfg)
 	for (uint32_t i = 0; i < cfg->n_vms; i++)
 		l.n_images += cfg->vms[i].initrd.size ? 3 : 2;
 	data = sizeof(struct bundle_header) + cfg->n_vms * sizeof(struct bundle_vm) +
+	       cfg->n_channels * sizeof(struct bundle_channel) +
 	       l.n_images * sizeof(struct bundle_image);
 	data = ALIGN_UP(data, (uint64_t)BUNDLE_ALIGN);
 	l.first_image = data;
@@ -97,6 +98,7 @@ uint8_t *bundle_make(const struct config *cfg, uint64_t *size)
 	struct layout l = plan(cfg);
 	struct bundle_header h = { .version = BUNDLE_VERSION };
 	struct bundle_image table[BUNDLE_MAX_IMAGES] = { 0 };
+	struct bundle_channel channels[BUNDLE_MAX_CHANNELS];
 	uint64_t data = l.first_image;
 	uint32_t idx = 0;
 	char err[256];
@@ -109,7 +111,11 @@ uint8_t *bundle_make(const struct config *cfg, uint64_t *size)
 	h.n_vms = cfg->n_vms;
 	h.n_images = l.n_images;
 	h.vm_offset = sizeof(h);
-	h.image_offset = sizeof(h) + cfg->n_vms * sizeof(struct bundle_vm);
+	/* The channel table (when there are channels) between the VM and image tables. */
+	h.n_channels = cfg->n_channels;
+	h.channel_offset = cfg->n_channels ? sizeof(h) + cfg->n_vms * sizeof(struct bundle_vm) : 0;
+	h.image_offset = sizeof(h) + cfg->n_vms * sizeof(struct bundle_vm) +
+			 cfg->n_channels * sizeof(struct bundle_channel);
 	h.flags = cfg->bundle_flags;
 
 	for (uint32_t i = 0; i < cfg->n_vms; i++) {
@@ -141,6 +147,8 @@ uint8_t *bundle_make(const struct config *cfg, uint64_t *size)
 		memcpy(vm.passthrough_irqs, v->pt_irqs, sizeof(vm.passthrough_irqs));
 		memcpy(b + h.vm_offset + i * sizeof(vm), &vm, sizeof(vm));
 	}
+	config_channel_table(cfg, channels);
+	memcpy(b + h.channel_offset, channels, cfg->n_channels * sizeof(channels[0]));
 	memcpy(b + h.image_offset, table, l.n_images * sizeof(table[0]));
 	memcpy(b, &h, sizeof(h));
 	/* header_crc is still 0 in b, as the CRC definition wants it. */
