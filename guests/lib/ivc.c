@@ -416,7 +416,8 @@ bool ivc_proto_init(struct ivc_chan *c, struct ivc_dev *d, unsigned int peer, co
 	me->stream_len = 0;
 	me->stream_sum = 0;
 	me->cmd = IVC_CMD_NONE;
-	me->cmd_seq = 0;
+	/* cmd_seq is kept (the memory outlives a reboot of this member): a command number the
+	 * peer may still be carrying out for our previous life must not be used again. */
 	me->cmd_arg = 0;
 	me->cmd_done = 0;
 	/* A command the peer left from before is not ours to carry out. */
@@ -453,7 +454,8 @@ bool ivc_proto_wait_peer(struct ivc_chan *c, uint64_t timeout_us)
 			return false;
 	}
 	me->ping = other->pong;
-	me->cmd_seq = other->cmd_done;
+	if (other->cmd_done > me->cmd_seq)
+		me->cmd_seq = other->cmd_done;
 	c->rx_pos = other->produced;
 	ivc_consume_barrier();
 	me->consumed = c->rx_pos;
