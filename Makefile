@@ -62,7 +62,7 @@ guests:
 
 $(MKIMAGE): $(wildcard tools/mkimage/*.[ch] tools/mkimage/Makefile hypervisor/platform/*.[ch] \
 		hypervisor/lib/*.[ch] hypervisor/core/manifest.c hypervisor/core/bundle.h \
-		hypervisor/core/ivc_layout.[ch] include/ftvisor/*.h)
+		hypervisor/core/ivc_layout.[ch] hypervisor/core/frame.[ch] include/ftvisor/*.h)
 	$(Q)$(MAKE) -s -C tools/mkimage
 
 tools: $(MKIMAGE)
@@ -86,6 +86,30 @@ $(OUT)/ftvisor-%.bin: configs/qemu-virt/%.dts $(OUT)/ftvisor.bin $(QEMU_BOARD_DT
 
 bundles: $(BUNDLES)
 
+# The Phytium boards: each configs/{phytium-pi,ft2004,d2000}/NAME.dts checked against the board's
+# real device tree (tests/data/dtb) and its whole boot planned (ftvisor-mkimage --plan) ->
+# build/boards/BOARD-NAME.bin (the booti Image), BOARD-NAME.plan, and BOARD-NAME.uImage (legacy
+# uImage for bootm, load/entry 0x90200000) only when u-boot-tools' mkimage is installed.
+BOARD_TREE_phytium-pi := tests/data/dtb/phytiumpi_firefly-linux5.10.dtb
+BOARD_TREE_ft2004 := tests/data/dtb/ft2004-devboard-d4-dsk-linux4.19.dtb
+BOARD_TREE_d2000 := tests/data/dtb/d2000-devboard-dsk-linux4.19.dtb
+BOARD_CONFIGS := $(sort $(wildcard configs/phytium-pi/*.dts configs/ft2004/*.dts configs/d2000/*.dts))
+
+boards: $(OUT)/ftvisor.bin guests linux-images $(MKIMAGE)
+	@mkdir -p $(OUT)/boards
+	$(Q)set -e; for c in $(BOARD_CONFIGS); do \
+		b=$$(basename $$(dirname $$c)); n=$$(basename $$c .dts); o=$(OUT)/boards/$$b-$$n; \
+		case $$b in phytium-pi) t=$(BOARD_TREE_phytium-pi);; ft2004) t=$(BOARD_TREE_ft2004);; \
+			d2000) t=$(BOARD_TREE_d2000);; esac; \
+		echo "  MKIMAGE $$o.bin (plan: $$o.plan)"; \
+		$(MKIMAGE) --hypervisor $(OUT)/ftvisor.bin --config $$c --board $$t --plan -o $$o.bin > $$o.plan \
+			|| { cat $$o.plan; exit 1; }; \
+		if command -v mkimage >/dev/null; then \
+			mkimage -A arm64 -O linux -T kernel -C none -a 0x90200000 -e 0x90200000 \
+				-n "ftvisor $$b-$$n" -d $$o.bin $$o.uImage >/dev/null; fi; \
+	done
+	@command -v mkimage >/dev/null || echo "boards: u-boot-tools (mkimage) not installed: no uImage, boot the .bin with booti"
+
 deps:
 	@scripts/install-deps.sh
 
@@ -105,7 +129,7 @@ systest: deps all bundles
 	cd tests/system && $(HOSTPY) -m pytest -v -p no:cacheprovider .
 
 test: deps
-	$(MAKE) all bundles
+	$(MAKE) all bundles boards
 	$(MAKE) -C tests/unit check
 	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 	$(HOSTPY) -m pytest -v -p no:cacheprovider tests/tools tests/system
@@ -116,4 +140,4 @@ format:
 clean:
 	rm -rf $(OUT)
 
-.PHONY: all deps run unit fuzz tooltest systest test format clean guests tools bundles linux-images
+.PHONY: all deps run unit fuzz tooltest systest test format clean guests tools bundles boards linux-images

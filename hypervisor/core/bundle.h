@@ -50,7 +50,10 @@
 #define VM_F_INTROSPECTION (1u << 1)  /* test aid: may ask for host addresses (hypercall) */
 #define VM_F_STOP_ON_UNHANDLED (1u << 2) /* stop the VM on an access to nothing, instead of
 					  * injecting a synchronous external abort */
-#define VM_F_KNOWN (VM_F_AUTOSTART | VM_F_INTROSPECTION | VM_F_STOP_ON_UNHANDLED)
+#define VM_F_MIXED_CORES (1u << 3)    /* vCPUs may run on different core types (E2000: FTC310
+				       * and FTC664); all of them then report vCPU 0's MIDR */
+#define VM_F_KNOWN (VM_F_AUTOSTART | VM_F_INTROSPECTION | VM_F_STOP_ON_UNHANDLED | \
+		    VM_F_MIXED_CORES)
 
 /*
  * Inter-VM communication channels (docs/ivc.md): shared memory of `size` bytes plus doorbells

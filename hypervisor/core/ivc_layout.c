@@ -76,6 +76,26 @@ uint32_t ivc_slot_of(const struct bundle_channel *channels, uint32_t n_channels,
 	return slot;
 }
 
+int ivc_spans(int n_endpoints, uint64_t bar2_end, struct ivc_span out[IVC_MAX_SPANS])
+{
+	const uint64_t pref_end = IVC_PREF_IPA + IVC_PREF_SIZE;
+	uint32_t slots;
+	int n = 0;
+
+	if (n_endpoints <= 0)
+		return 0;
+	slots = n_endpoints < IVC_MAX_SLOTS ? (uint32_t)n_endpoints : IVC_MAX_SLOTS;
+	out[n++] = (struct ivc_span){ IVC_MMIO32_IPA, (uint64_t)slots * IVC_REGS_SIZE,
+				      "register pages" };
+	if (bar2_end > pref_end)
+		bar2_end = pref_end;
+	if (bar2_end > IVC_PREF_IPA)
+		out[n++] = (struct ivc_span){ IVC_PREF_IPA, bar2_end - IVC_PREF_IPA,
+					      "shared memory" };
+	out[n++] = (struct ivc_span){ IVC_ECAM_IPA, IVC_ECAM_SIZE, "PCI ECAM" };
+	return n;
+}
+
 const char *ivc_layout_strerror(int err)
 {
 	switch (err) {

@@ -54,6 +54,27 @@ uint32_t ivc_slot_of(const struct bundle_channel *channels, uint32_t n_channels,
 /* The member ID of VM vm in channel c, or -1 when it is not a member. */
 int ivc_member_of(const struct bundle_channel *c, uint32_t vm);
 
+/*
+ * What a member VM's channels occupy in its guest-physical address space, in address order:
+ *   "register pages"  [IVC_MMIO32_IPA, + n_endpoints * IVC_REGS_SIZE)  (the BAR0s),
+ *   "shared memory"   [IVC_PREF_IPA, bar2_end)                        (the BAR2s),
+ *   "PCI ECAM"        [IVC_ECAM_IPA, + IVC_ECAM_SIZE).
+ * Only these must be clear of the VM's RAM and passthrough regions; the rest of
+ * [IVC_MMIO32_IPA, IVC_ECAM_IPA + IVC_ECAM_SIZE) is free for them. n_endpoints and bar2_end
+ * are ivc_layout()'s result and *bar2_end. Returns the number of spans written to out[]: 0
+ * when n_endpoints <= 0 (no channel, or a layout error), else 3 (2 when bar2_end leaves no
+ * shared memory). Inputs are clamped to what a layout can give: at most IVC_MAX_SLOTS
+ * register pages, bar2_end at most IVC_PREF_IPA + IVC_PREF_SIZE.
+ */
+#define IVC_MAX_SPANS 3
+struct ivc_span {
+	uint64_t base;
+	uint64_t size;		/* > 0 */
+	const char *name;	/* "register pages", "shared memory" or "PCI ECAM" */
+};
+
+int ivc_spans(int n_endpoints, uint64_t bar2_end, struct ivc_span out[IVC_MAX_SPANS]);
+
 /* A short English reason for an IVC_LAYOUT_E_* value. */
 const char *ivc_layout_strerror(int err);
 

@@ -19,9 +19,6 @@
 #define SPI_FIRST 32		/* SPIs are INTIDs 32-1019 */
 #define SPI_END 1020
 #define VUART_INTID 33		/* the emulated PL011's SPI 1, in every VM */
-/* What a channel member sees at fixed IPAs (include/ftvisor/ivc.h): BAR0s, BAR2s, ECAM. */
-#define IVC_WIN_BASE IVC_MMIO32_IPA
-#define IVC_WIN_END (IVC_ECAM_IPA + IVC_ECAM_SIZE)
 
 _Static_assert(__builtin_offsetof(struct bundle_header, header_crc) == CRC_FIELD, "crc field");
 
@@ -675,16 +672,18 @@ static int check_channel(const struct ctx *c, uint32_t idx, const struct bundle_
 
 /*
  * What VM idx sees of the valid channels: at most IVC_MAX_SLOTS of them, their BAR2s inside
- * the prefetchable window, and, when it has any, the IVC window [0x10000000, 0x3f100000)
- * clear of its RAM and passthrough regions and its INTx INTIDs not passed through.
+ * the prefetchable window, and, when it has any, what they occupy (ivc_spans(): its register
+ * pages, shared memory and the PCI ECAM) clear of its RAM and passthrough regions and its
+ * INTx INTIDs not passed through. The rest of [0x10000000, 0x3f100000) is the VM's to use.
  */
 static int check_vm_ivc(const struct ctx *c, uint32_t idx, const struct bundle_channel *chans)
 {
 	struct ivc_endpoint ep[IVC_MAX_SLOTS];
+	struct ivc_span sp[IVC_MAX_SPANS];
 	struct bundle_vm vm;
 	uint64_t end;
 	uint32_t j, k, n = 0;
-	int r;
+	int r, n_sp;
 
 	read_vm(c, idx, &vm);
 	for (j = 0; j < c->h.n_channels; j++)
@@ -701,16 +700,20 @@ static int check_vm_ivc(const struct ctx *c, uint32_t idx, const struct bundle_c
 			    ULL(IVC_PREF_IPA + IVC_PREF_SIZE - 1));
 	if (r < 0) /* sizes were checked: cannot happen */
 		return fail(c, "vm '%s': %s", vm.name, ivc_layout_strerror(r));
-	/* RAM is below 2^40 and the window too: overlaps() cannot wrap. */
-	if (overlaps(vm.mem_ipa, vm.mem_size, IVC_WIN_BASE, IVC_WIN_END - IVC_WIN_BASE))
-		return fail(c, "vm '%s': RAM overlaps the IVC window 0x%llx-0x%llx", vm.name,
-			    ULL(IVC_WIN_BASE), ULL(IVC_WIN_END - 1));
+	n_sp = ivc_spans(r, end, sp);
+	/* RAM and regions are below 2^40 and the spans too: overlaps() cannot wrap. */
+	for (int s = 0; s < n_sp; s++)
+		if (overlaps(vm.mem_ipa, vm.mem_size, sp[s].base, sp[s].size))
+			return fail(c, "vm '%s': RAM overlaps its IVC %s 0x%llx-0x%llx", vm.name,
+				    sp[s].name, ULL(sp[s].base), ULL(sp[s].base + sp[s].size - 1));
 	for (k = 0; k < vm.n_passthrough_mmio; k++)
-		if (overlaps(vm.passthrough_mmio[k].base, vm.passthrough_mmio[k].size,
-			     IVC_WIN_BASE, IVC_WIN_END - IVC_WIN_BASE))
-			return fail(c, "vm '%s': passthrough mmio #%u 0x%llx: overlaps the IVC window 0x%llx-0x%llx",
-				    vm.name, k, ULL(vm.passthrough_mmio[k].base),
-				    ULL(IVC_WIN_BASE), ULL(IVC_WIN_END - 1));
+		for (int s = 0; s < n_sp; s++)
+			if (overlaps(vm.passthrough_mmio[k].base, vm.passthrough_mmio[k].size,
+				     sp[s].base, sp[s].size))
+				return fail(c, "vm '%s': passthrough mmio #%u 0x%llx: overlaps its IVC %s 0x%llx-0x%llx",
+					    vm.name, k, ULL(vm.passthrough_mmio[k].base),
+					    sp[s].name, ULL(sp[s].base),
+					    ULL(sp[s].base + sp[s].size - 1));
 	for (k = 0; k < vm.n_passthrough_irqs; k++)
 		for (j = 0; j < (uint32_t)r; j++)
 			if (vm.passthrough_irqs[k] == ep[j].intid)

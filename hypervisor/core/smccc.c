@@ -1,14 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "core/smccc.h"
+#include "core/smccc_policy.h"
 #include "core/pcpu.h"
 #include "core/vm.h"
 #include "core/vpsci.h"
-
-#define SMCCC_VERSION 0x80000000u
-#define SMCCC_ARCH_FEATURES 0x80000001u
-#define SMCCC_OWNER(fid) (((fid) >> 24) & 0x3f)
-#define OWNER_STANDARD 4	/* PSCI lives here */
-#define OWNER_VENDOR_HYP 6
 
 static void ftv_call(struct vcpu *v, uint32_t fid, uint64_t *x)
 {
@@ -42,22 +37,32 @@ static void ftv_call(struct vcpu *v, uint32_t fid, uint64_t *x)
 	}
 }
 
+/* The decision is smccc_policy's (core/smccc_policy.c, docs/guest-abi.md "SMC policy"): the
+ * hypervisor answers what it emulates, refuses the rest, and never calls the firmware for a
+ * guest. */
 void smccc_dispatch(struct vcpu *v)
 {
 	uint64_t *x = v->ctx.regs.x;
 	uint32_t fid = (uint32_t)x[0];
 
-	if (fid == SMCCC_VERSION) {
+	switch (smccc_policy(fid)) {
+	case SMCCC_DO_VERSION:
 		x[0] = 0x10001; /* 1.1 */
-	} else if (fid == SMCCC_ARCH_FEATURES) {
+		break;
+	case SMCCC_DO_ARCH_FEATURES:
 		x[0] = SMCCC_NOT_SUPPORTED; /* no firmware workarounds are offered */
-	} else if (SMCCC_OWNER(fid) == OWNER_STANDARD && vpsci_call(v, fid, x)) {
-		/* handled */
-	} else if (SMCCC_OWNER(fid) == OWNER_VENDOR_HYP) {
+		break;
+	case SMCCC_DO_PSCI:
+		if (!vpsci_call(v, fid, x))
+			x[0] = SMCCC_NOT_SUPPORTED;
+		break;
+	case SMCCC_DO_FTV:
 		ftv_call(v, fid, x);
-	} else {
-		/* Phytium SiP calls (0xC2000002 ...), OP-TEE probes, anything unknown: refused
-		 * here, never forwarded to the firmware. */
+		break;
+	default:
+		/* Phytium SiP calls (CPU_VERSION 0xC2000002: the vendor kernels then use MIDR),
+		 * OP-TEE probes, anything else: refused, never forwarded to the firmware. */
 		x[0] = SMCCC_NOT_SUPPORTED;
+		break;
 	}
 }

@@ -113,7 +113,7 @@ int64_t vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context)
 		spin_unlock(&vm->lock);
 		return -4; /* PSCI ALREADY_ON */
 	}
-	vcpu_context_reset(&v->ctx, entry, context, v->index, pcpus[v->pcpu].midr);
+	vcpu_context_reset(&v->ctx, entry, context, v->index, v->vpidr);
 	v->blocked = false;
 	v->t_out = arch_counter(); /* runnable from now on */
 	__atomic_store_n(&v->power, VCPU_ON_PENDING, __ATOMIC_RELEASE);

@@ -11,6 +11,7 @@
 #include "arch/arm64/stage2.h"
 #include "arch/arm64/zero.h"
 #include "core/console.h"
+#include "core/cpu_policy.h"
 #include "core/frame.h"
 #include "core/irq.h"
 #include "core/ivc.h"
@@ -266,20 +267,115 @@ static struct vm *fail(struct vm *vm, char *err, size_t err_len, const char *why
 	return NULL;
 }
 
+/* "0x200, 0x201, 0x0, 0x100": the CPUs this machine's device tree has, for messages. */
+static void machine_cpus(char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = 0;
+	for (uint32_t i = 0; i < hyp_platform->n_cpus && at + 1 < len; i++) {
+		int n = ft_snprintf(buf + at, len - at, "%s0x%lx", i ? ", " : "",
+				    hyp_platform->cpus[i].mpidr);
+
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+	if (at >= len - 1 && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+}
+
+static uint32_t bits_for(uint64_t end)
+{
+	uint32_t b = 0;
+
+	while (b < 64 && (end - 1) >> b)
+		b++;
+	return b;
+}
+
+/*
+ * The bundle against this machine, before any VM is created: every configured CPU exists,
+ * every VM's RAM fits the stage-2 IPA size this CPU allows, passthrough devices lie inside
+ * the CPU's physical address range, and no VM spans two core types without "mixed-cores".
+ * A bundle built for another board (ftvisor-mkimage --board) fails here: one line per
+ * problem, and the number of problems is returned.
+ */
+uint32_t vm_bundle_check_machine(const void *b, uint32_t pa_bits, uint32_t ipa_bits)
+{
+	const struct bundle_header *h = b;
+	const struct bundle_vm *t = (const void *)((const uint8_t *)b + h->vm_offset);
+	uint32_t problems = 0;
+	char cpus[200];
+
+	machine_cpus(cpus, sizeof(cpus));
+	for (uint32_t k = 0; k < h->n_vms; k++, t++) {
+		uint64_t ram_end = t->mem_ipa + t->mem_size;
+		int first = -1;
+
+		for (uint32_t i = 0; i < t->n_vcpus; i++) {
+			int p = platform_cpu_index(hyp_platform, t->vcpu_mpidr[i]);
+
+			if (p < 0) {
+				printk("ftvisor: vm '%s': CPU 0x%lx (vCPU %u) is not in this machine, "
+				       "which has CPUs %s\n", t->name, t->vcpu_mpidr[i], i, cpus);
+				problems++;
+				continue;
+			}
+			if (!__atomic_load_n(&pcpus[p].online, __ATOMIC_ACQUIRE))
+				continue; /* its MIDR is unknown; vm_create refuses an offline CPU */
+			if (first < 0) {
+				first = p;
+			} else if (!(t->flags & VM_F_MIXED_CORES) &&
+				   !cpu_same_core_type(pcpus[first].midr, pcpus[p].midr)) {
+				printk("ftvisor: vm '%s': CPUs 0x%lx (%s) and 0x%lx (%s) are different "
+				       "core types and the VM has no \"mixed-cores\" flag\n", t->name,
+				       pcpus[first].mpidr, midr_name(pcpus[first].midr), pcpus[p].mpidr,
+				       midr_name(pcpus[p].midr));
+				problems++;
+			}
+		}
+		if (bits_for(ram_end) > ipa_bits) {
+			printk("ftvisor: vm '%s': RAM at IPA 0x%lx-0x%lx needs a %u-bit IPA; this CPU's "
+			       "stage 2 has %u bits (%u-bit PA range)\n", t->name, t->mem_ipa,
+			       ram_end - 1, bits_for(ram_end), ipa_bits, pa_bits);
+			problems++;
+		}
+		for (uint32_t i = 0; i < t->n_passthrough_mmio; i++) {
+			uint64_t base = t->passthrough_mmio[i].base, end = base + t->passthrough_mmio[i].size;
+
+			if (bits_for(end) > pa_bits) {
+				printk("ftvisor: vm '%s': passthrough MMIO 0x%lx-0x%lx is beyond this "
+				       "CPU's %u-bit physical address range\n", t->name, base, end - 1,
+				       pa_bits);
+				problems++;
+			}
+		}
+	}
+	return problems;
+}
+
 bool vm_bundle_init(const void *b, uint64_t size)
 {
 	const struct bundle_header *h = b;
 	uint32_t parange = BITS(read_sysreg(id_aa64mmfr0_el1), 3, 0);
+	uint32_t problems;
 	char err[160];
 
 	if (bundle_validate(b, size, err, sizeof(err)) != 0) {
 		printk("ftvisor: boot bundle rejected: %s\nftvisor: no VMs started\n", err);
 		return false;
 	}
+	stage2_geometry(parange_to_bits(parange), &s2geo);
+	problems = vm_bundle_check_machine(b, parange_to_bits(parange), s2geo.ipa_bits);
+	if (problems) {
+		printk("ftvisor: this bundle does not fit this machine: %u problem%s; no VMs started\n",
+		       problems, problems == 1 ? "" : "s");
+		return false;
+	}
 	bundle = b;
 	vcpu_irqs_init();
 	ivc_init(b);
-	stage2_geometry(parange_to_bits(parange), &s2geo);
 	vtcr = stage2_vtcr(&s2geo, parange);
 	printk("vms: %u in the boot bundle; stage 2: %u-bit IPA, %u-level walk from level %u\n",
 	       h->n_vms, s2geo.ipa_bits, 4 - s2geo.start_level, s2geo.start_level);
@@ -298,6 +394,33 @@ const struct bundle_vm *vm_template(uint32_t index)
 	if (!bundle || index >= h->n_vms)
 		return NULL;
 	return (const struct bundle_vm *)(bundle + h->vm_offset) + index;
+}
+
+/*
+ * The MIDR each vCPU reports (core/cpu_policy.h): its CPU's when all are one core type; on a
+ * heterogeneous SoC (E2000: FTC310 + FTC664) only with "mixed-cores", and then vCPU 0's.
+ */
+static bool set_vpidr(struct vm *vm, char *err, size_t err_len)
+{
+	uint64_t midr[BUNDLE_MAX_VCPUS], vpidr[BUNDLE_MAX_VCPUS];
+	uint32_t odd = 0;
+	int rc;
+
+	for (uint32_t i = 0; i < vm->n_vcpus; i++)
+		midr[i] = pcpus[vm->vcpus[i].pcpu].midr;
+	rc = cpu_policy_vpidr(midr, vm->n_vcpus, vm->flags & VM_F_MIXED_CORES, vpidr, &odd);
+	if (rc < 0) {
+		ft_snprintf(err, err_len, "vCPU 0 on CPU %u is %s, vCPU %u on CPU %u is %s: mixed "
+			    "core types need flag \"mixed-cores\"", vm->vcpus[0].pcpu,
+			    midr_name(midr[0]), odd, vm->vcpus[odd].pcpu, midr_name(midr[odd]));
+		return false;
+	}
+	for (uint32_t i = 0; i < vm->n_vcpus; i++)
+		vm->vcpus[i].vpidr = vpidr[i];
+	if (rc > 0)
+		printk("vm '%s': vCPUs on different core types; all report vCPU 0's MIDR 0x%08lx "
+		       "(%s)\n", vm->name, vpidr[0], midr_name(vpidr[0]));
+	return true;
 }
 
 struct vm *vm_create(const struct bundle_vm *c, const char *name, bool tagged, char *err,
@@ -341,6 +464,10 @@ struct vm *vm_create(const struct bundle_vm *c, const char *name, bool tagged, c
 		v->index = i;
 		v->pcpu = (uint32_t)p;
 		v->prio = vm->prio;
+	}
+	if (!set_vpidr(vm, err, err_len)) {
+		vm_release(vm);
+		return NULL;
 	}
 
 	for (uint32_t i = 1; i < ARRAY_SIZE(vmid_used); i++) {

@@ -38,6 +38,8 @@ struct vcpu {
 	uint32_t index;			/* within the VM: vMPIDR Aff0 */
 	uint32_t pcpu;			/* physical CPU it is pinned to */
 	uint32_t prio;			/* scheduling priority (the VM's) */
+	uint64_t vpidr;			/* the MIDR it reports: its CPU's, or vCPU 0's CPU's for a
+					 * mixed-cores VM (core/cpu_policy.h) */
 	enum vcpu_power power;		/* PSCI view, changed under vm->lock */
 	bool running;			/* loaded on its pCPU */
 	bool blocked;			/* descheduled in a trapped WFI until an interrupt is due */
@@ -98,6 +100,10 @@ extern uint32_t nr_vms;
 
 /* Check the bundle and remember it; false when it is unusable (boot CPU, once). */
 bool vm_bundle_init(const void *bundle, uint64_t bundle_size);
+/* Compare a validated bundle with this machine (CPUs exist, RAM fits the stage-2 IPA size,
+ * passthrough MMIO inside the PA range, core types); print one line per problem and return
+ * how many there are. Called by vm_bundle_init, which then starts no VM. */
+uint32_t vm_bundle_check_machine(const void *bundle, uint32_t pa_bits, uint32_t ipa_bits);
 /* The VM templates of the bundle. */
 uint32_t vm_template_count(void);
 const struct bundle_vm *vm_template(uint32_t index);

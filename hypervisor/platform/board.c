@@ -54,3 +54,46 @@ bool platform_add_reserved(struct platform *p, uint64_t base, uint64_t size, enu
 	p->n_reserved++;
 	return true;
 }
+
+bool platform_reserve_unless_covered(struct platform *p, uint64_t base, uint64_t size,
+				     enum reserved_kind kind)
+{
+	uint64_t end, rend;
+	uint32_t k;
+
+	if (!size || add_overflows(base, size, &end))
+		return false;
+	for (k = 0; k < p->n_reserved && k < PLAT_MAX_RESERVED; k++) {
+		if (add_overflows(p->reserved[k].base, p->reserved[k].size, &rend))
+			continue;
+		if (p->reserved[k].base <= base && rend >= end)
+			return true;
+	}
+	return platform_add_reserved(p, base, size, kind);
+}
+
+/* ---- shared by the Phytium ports ---- */
+
+/*
+ * FACTS.md 1.1/1.2: DRAM is split into a 32-bit window from 0x8000_0000 and a 64-bit window
+ * from 0x20_0000_0000 on the E2000 [V] and on FT-2000/4 / D2000 (SDK pd1904 and the board DTS
+ * use the same two windows [V]). The low window ends at 4 GiB, where the E2000's second QSPI
+ * flash window starts (0x1_0000_0000-0x1_7FFF_FFFF [V]). The high window has no documented
+ * end (SDK default 32 GiB, Jailhouse declares 128 GiB): left open.
+ */
+const struct dram_window phytium_dram_windows[PHYTIUM_N_DRAM_WINDOWS] = {
+	{ 0x80000000ULL, 0xffffffffULL },
+	{ 0x2000000000ULL, UINT64_MAX },
+};
+
+int phytium_reserve_firmware(struct platform *p, bool pbf)
+{
+	/* FACTS.md 1.1: /memreserve/ 0x8000_0000 64 KiB in every Phytium board DTS [V, purpose U]. */
+	if (!platform_reserve_unless_covered(p, PHYTIUM_MEMRESERVE_BASE, PHYTIUM_MEMRESERVE_SIZE,
+					     RSV_BOARD))
+		return PLAT_ETOOMANY;
+	/* FACTS.md 0.6 and 1.4: 0xFC00_0000-0xFFFF_FFFF is PBF runtime memory [I, unverified]. */
+	if (pbf && !platform_reserve_unless_covered(p, PHYTIUM_PBF_BASE, PHYTIUM_PBF_SIZE, RSV_BOARD))
+		return PLAT_ETOOMANY;
+	return 0;
+}

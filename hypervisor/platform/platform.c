@@ -187,6 +187,46 @@ static int parse_root(struct ctx *c)
 	return 0;
 }
 
+/*
+ * Clips the merged banks to the board's DRAM windows: a placeholder memory node can cover
+ * flash windows or holes (the E2000's covers QSPI flash at 0x1_0000_0000). Banks and windows
+ * are sorted and disjoint, so the pieces come out sorted and disjoint.
+ */
+static int clip_memory(struct ctx *c)
+{
+	struct platform *p = c->p;
+	const struct board *b = p->board;
+	const struct dram_window *w;
+	uint64_t last, lo, hi;
+	uint32_t i, k, n = 0;
+
+	if (!b->dram || !b->n_dram)
+		return 0;
+	for (i = 0; i < p->n_tree_mem; i++) {
+		last = p->tree_mem[i].base + (p->tree_mem[i].size - 1);
+		for (k = 0; k < b->n_dram; k++) {
+			w = &b->dram[k];
+			lo = MAX(p->tree_mem[i].base, w->base);
+			hi = MIN(last, w->last);
+			if (lo > hi)
+				continue;
+			if (hi - lo == UINT64_MAX)
+				continue; /* cannot be a size; banks never span 2^64 anyway */
+			if (n >= PLAT_MAX_MEM_BANKS)
+				return fail(c, PLAT_ETOOMANY, "more than %u memory banks",
+					    PLAT_MAX_MEM_BANKS);
+			p->mem[n].base = lo;
+			p->mem[n].size = hi - lo + 1;
+			n++;
+		}
+	}
+	p->n_mem = n;
+	if (!n)
+		return fail(c, PLAT_ENOMEM, "no memory inside the %s port's DRAM windows",
+			    b->name);
+	return 0;
+}
+
 static int parse_memory(struct ctx *c)
 {
 	struct platform *p = c->p;
@@ -248,7 +288,9 @@ static int parse_memory(struct ctx *c)
 		}
 	}
 	p->n_mem = out + 1;
-	return 0;
+	p->n_tree_mem = p->n_mem;
+	memcpy(p->tree_mem, p->mem, sizeof(p->mem));
+	return clip_memory(c);
 }
 
 static int add_reserved(struct ctx *c, int node, uint64_t base, uint64_t size,
@@ -319,6 +361,74 @@ static int parse_reserved(struct ctx *c)
 
 /* ---- CPUs ---- */
 
+/*
+ * Core types by cpu compatible, with the MIDR_EL1 each was seen to report. Phytium values:
+ * FACTS.md 0.2 and 2.1 [V] (FTC310 part 0x303 r0p4, FTC664 r1p3, FTC663 r1p3). Arm values
+ * are those QEMU's models report (real silicon revisions vary).
+ */
+static const struct {
+	const char *compat;
+	enum plat_core_type type;
+	const char *name;
+	uint32_t midr;
+} core_types[] = {
+	{ "phytium,ftc310", CORE_FTC310, "ftc310", 0x700f3034 },
+	{ "phytium,ftc664", CORE_FTC664, "ftc664", 0x701f6643 },
+	{ "phytium,ftc663", CORE_FTC663, "ftc663", 0x701f6633 },
+	{ "arm,cortex-a53", CORE_CORTEX_A53, "cortex-a53", 0x410fd034 },
+	{ "arm,cortex-a57", CORE_CORTEX_A57, "cortex-a57", 0x411fd070 },
+	{ "arm,cortex-a72", CORE_CORTEX_A72, "cortex-a72", 0x410fd083 },
+};
+
+const char *platform_core_name(enum plat_core_type t)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(core_types); i++)
+		if (core_types[i].type == t)
+			return core_types[i].name;
+	return "unknown";
+}
+
+bool platform_cpus_same_type(const struct platform *p, uint32_t a, uint32_t b)
+{
+	const struct plat_cpu *x, *y;
+
+	if (a >= p->n_cpus || b >= p->n_cpus || a >= PLAT_MAX_CPUS || b >= PLAT_MAX_CPUS)
+		return false;
+	x = &p->cpus[a];
+	y = &p->cpus[b];
+	if (x->core != CORE_UNKNOWN || y->core != CORE_UNKNOWN)
+		return x->core == y->core;
+	return !strcmp(x->compatible, y->compatible);
+}
+
+/* The first compatible string of a cpu node, and the first one in the table picks the type. */
+static int cpu_core_type(struct ctx *c, int node, struct plat_cpu *cpu)
+{
+	const char *list, *s;
+	uint32_t len, k;
+	size_t i;
+
+	list = dt_getprop(&c->dt, node, "compatible", &len);
+	if (!list)
+		return 0;
+	s = dt_stringlist_get(list, len, 0, NULL);
+	if (!s)
+		return fail(c, PLAT_EBADTREE, "cpu node %s: compatible is not a string list",
+			    path_of(c, node));
+	ft_strlcpy(cpu->compatible, s, sizeof(cpu->compatible));
+	/* "phytium,ftc663", "arm,armv8": strings in list order, the first known one wins. */
+	for (k = 0; k < 8 && (s = dt_stringlist_get(list, len, k, NULL)); k++)
+		for (i = 0; i < ARRAY_SIZE(core_types); i++)
+			if (str_is(s, core_types[i].compat)) {
+				cpu->core = core_types[i].type;
+				cpu->midr = core_types[i].midr;
+				return 0;
+			}
+	return 0;
+}
+
 static int parse_cpus(struct ctx *c)
 {
 	struct platform *p = c->p;
@@ -369,7 +479,11 @@ static int parse_cpus(struct ctx *c)
 					    path_of(c, node), (unsigned long) (mpidr));
 		if (p->n_cpus >= PLAT_MAX_CPUS)
 			return fail(c, PLAT_ETOOMANY, "more than %u cpus", PLAT_MAX_CPUS);
-		p->cpus[p->n_cpus++].mpidr = mpidr;
+		p->cpus[p->n_cpus].mpidr = mpidr;
+		r = cpu_core_type(c, node, &p->cpus[p->n_cpus]);
+		if (r)
+			return r;
+		p->n_cpus++;
 	}
 	if (node != DT_ENOTFOUND)
 		return fail(c, PLAT_EBADTREE, "bad tree walk under /cpus");
@@ -793,8 +907,15 @@ int platform_discover(const void *dtb, size_t max_size, struct platform *out, ch
 	if (r)
 		return r;
 
-	if (out->board->fixup)
-		out->board->fixup(out);
+	out->timer.expected_hz = out->timer.freq_hz ? out->timer.freq_hz
+						    : out->board->default_timer_hz;
+	if (out->board->fixup) {
+		r = out->board->fixup(out);
+		if (r)
+			return fail(&c, r < 0 ? r : PLAT_EBADTREE,
+				    "%s port: cannot add its reserved ranges (more than %u)",
+				    out->board->name, PLAT_MAX_RESERVED);
+	}
 	r = check_reserved(&c);
 	if (!r)
 		r = compute_usable(&c);

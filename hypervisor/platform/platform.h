@@ -36,8 +36,33 @@ struct reserved_range {
 	enum reserved_kind kind;
 };
 
+/*
+ * Core type of a CPU, from its cpu node's compatible. VMs whose vCPUs must look alike (same
+ * MIDR, same caches) keep to one type; the E2000 mixes FTC310 and FTC664 cores.
+ */
+enum plat_core_type {
+	CORE_UNKNOWN = 0,	/* a compatible not in the table below (or none) */
+	CORE_FTC310,		/* "phytium,ftc310": E2000 little core */
+	CORE_FTC664,		/* "phytium,ftc664": E2000Q big core */
+	CORE_FTC663,		/* "phytium,ftc663": FT-2000/4, D2000 */
+	CORE_CORTEX_A53,	/* "arm,cortex-a53" */
+	CORE_CORTEX_A57,	/* "arm,cortex-a57" */
+	CORE_CORTEX_A72,	/* "arm,cortex-a72" (QEMU virt with -cpu cortex-a72) */
+};
+
+/* MIDR_EL1 fields that name the core model: implementer, architecture, part number. */
+#define PLAT_MIDR_MODEL_MASK 0xff0ffff0U
+
 struct plat_cpu {
 	uint64_t mpidr; /* affinity fields only (Aff3..Aff0), from the cpu node's reg */
+	enum plat_core_type core;	/* from compatible; CORE_UNKNOWN if not in the table */
+	/*
+	 * The MIDR_EL1 this core type was seen to report (variant and revision included), 0 if
+	 * unknown. Other steppings may differ in variant/revision: compare under
+	 * PLAT_MIDR_MODEL_MASK.
+	 */
+	uint32_t midr;
+	char compatible[32];		/* first compatible string of the cpu node, "" if none */
 };
 
 struct plat_gic {
@@ -60,6 +85,7 @@ struct plat_uart {
 
 struct plat_timer {
 	uint32_t freq_hz;	/* /timer clock-frequency, 0 when absent (use CNTFRQ_EL0) */
+	uint32_t expected_hz;	/* freq_hz, or the board port's frequency when the tree has none */
 	uint32_t intid_sec_phys, intid_phys, intid_virt, intid_hyp_phys; /* INTIDs, 0 if absent */
 };
 
@@ -70,8 +96,15 @@ struct platform {
 	char compatible[PLAT_NAME_LEN]; /* first string of the root compatible */
 	const struct board *board;	/* chosen by the root compatible; never NULL (generic fallback) */
 
-	uint32_t n_mem;			/* memory banks, as the /memory nodes say, sorted by base */
+	/*
+	 * RAM banks: the /memory nodes, merged, sorted by base, then clipped to the board port's
+	 * DRAM windows (a placeholder node can cover flash or holes: never RAM). Equal to
+	 * tree_mem on ports without windows.
+	 */
+	uint32_t n_mem;
 	struct mem_range mem[PLAT_MAX_MEM_BANKS];
+	uint32_t n_tree_mem;		/* the /memory nodes as the tree says (merged, sorted) */
+	struct mem_range tree_mem[PLAT_MAX_MEM_BANKS];
 	uint32_t n_reserved;		/* sorted by base, may overlap each other */
 	struct reserved_range reserved[PLAT_MAX_RESERVED];
 	uint32_t n_usable;		/* mem minus reserved, sorted, page (4 KiB) aligned, non-empty */
@@ -92,7 +125,7 @@ struct platform {
 enum plat_error {
 	PLAT_OK = 0,
 	PLAT_EBADTREE = -1,	/* not a valid flattened device tree (header, bounds, structure) */
-	PLAT_ENOMEM = -2,	/* no usable memory bank */
+	PLAT_ENOMEM = -2,	/* no usable memory bank (none, or none inside the DRAM windows) */
 	PLAT_ENOCPU = -3,	/* no cpu node with a valid reg */
 	PLAT_ETOOMANY = -4,	/* more banks/CPUs/regions than the limits above */
 };
@@ -109,5 +142,15 @@ int platform_discover(const void *dtb, size_t max_size, struct platform *out, ch
 int platform_cpu_index(const struct platform *p, uint64_t mpidr);
 
 #define MPIDR_AFFINITY_MASK 0xff00ffffffULL
+
+/* Short name of a core type ("ftc310", ..., "unknown"). */
+const char *platform_core_name(enum plat_core_type t);
+
+/*
+ * Do CPUs a and b (indexes into p->cpus) have the same core type? Known types compare by
+ * type; unknown ones by their cpu node compatible (both empty: assumed alike). Out of range:
+ * false.
+ */
+bool platform_cpus_same_type(const struct platform *p, uint32_t a, uint32_t b);
 
 #endif

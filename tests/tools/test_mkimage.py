@@ -414,7 +414,7 @@ def test_dtb_invalid(ws):
 
 @pytest.mark.parametrize("flags,problem", [
     ('"autostart", "fast"', "flags: unknown flag 'fast' (known: autostart, introspection, "
-     "stop-on-unhandled)"),
+     "stop-on-unhandled, mixed-cores)"),
     ('"Autostart"', "flags: unknown flag 'Autostart'"),
     ("<1>", "flags: must be a list of strings"),
     (None, "flags: must be a list of strings"),
@@ -1197,9 +1197,11 @@ def test_ivc_guest_dt(ws, tmp_path):
     assert fdtget(dtb, node, "#size-cells") == "2"
     assert fdtget(dtb, node, "#interrupt-cells") == "1"
     assert fdtget(dtb, node, "linux,pci-domain") == "0"
+    # only what the slots use: MEM32 = 2 register pages, 64-bit prefetchable = link (2 MiB at
+    # 0x20000000) and mesh (64 KiB at 0x20200000), up to 0x20210000
     assert fdtget(dtb, node, "ranges", "-tx") == (
-        "2000000 0 10000000 0 10000000 0 100000 "
-        "43000000 0 20000000 0 20000000 0 1f000000")
+        "2000000 0 10000000 0 10000000 0 2000 "
+        "43000000 0 20000000 0 20000000 0 210000")
     assert fdtget(dtb, node, "interrupt-map-mask", "-tx") == "f800 0 0 7"
     # (slot << 11) 0 0 INTA, &gic, GIC unit address (2 cells), SPI, INTID - 32, level-high
     assert fdtget(dtb, node, "interrupt-map", "-tx") == (
@@ -1217,11 +1219,17 @@ def test_ivc_guest_dt(ws, tmp_path):
     res = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", "-o", "/dev/null", str(dtb)],
                          capture_output=True, text=True)
     assert res.returncode == 0 and res.stderr == "", res.stderr
-    # linux2: one slot (mesh); bm: two; loner: no bridge, no probe-only
+    # linux2: one slot (mesh, 64 KiB at 0x20000000); bm: two, as linux1; loner: no bridge,
+    # no probe-only
     assert fdtget(guest_dtb(ws, tmp_path, 1), node, "interrupt-map", "-tx") == \
         f"800 0 0 1 {int(gic):x} 0 0 0 10 4"
+    assert fdtget(guest_dtb(ws, tmp_path, 1), node, "ranges", "-tx") == (
+        "2000000 0 10000000 0 10000000 0 1000 "
+        "43000000 0 20000000 0 20000000 0 10000")
     assert fdtget(guest_dtb(ws, tmp_path, 2), node, "interrupt-map", "-tx") == \
         fdtget(dtb, node, "interrupt-map", "-tx")
+    assert fdtget(guest_dtb(ws, tmp_path, 2), node, "ranges", "-tx") == \
+        fdtget(dtb, node, "ranges", "-tx")
     loner = guest_dtb(ws, tmp_path, 3)
     assert "pcie@3f000000" not in fdtget_list(loner, "/")
     assert "linux,pci-probe-only" not in fdt_props(loner, "/chosen")
@@ -1290,6 +1298,12 @@ def test_ivc_layout_and_budget_ok(ws):
     # RAM right below and right above the IVC window
     res = ws.run(config(vm(0, memory_base="<0x0 0xe000000>", memory_size="<0x0 0x2000000>"),
                         vm(1, memory_base="<0x0 0x3f200000>"), ivc=ivc(chan(0))))
+    assert res.returncode == 0, res.stderr
+    # and in the parts of it the channel does not use: between the register page
+    # (0x10000000) and the shared memory (0x20000000-0x2000ffff), between that and the ECAM
+    res = ws.run(config(vm(0, memory_base="<0x0 0x10200000>", memory_size="<0x0 0xfe00000>"),
+                        vm(1, memory_base="<0x0 0x20200000>", memory_size="<0x0 0x1ee00000>"),
+                        ivc=ivc(chan(0))))
     assert res.returncode == 0, res.stderr
 
 
@@ -1371,24 +1385,37 @@ def test_ivc_bad_config(ws, text, node, problem):
     expect_error(ws.run(text), ws, node, problem)
 
 
-@pytest.mark.parametrize("base,size", [
-    ("<0x0 0x10000000>", "<0x0 0x1000000>"),
-    ("<0x0 0xe000000>", "<0x0 0x2200000>"),
-    ("<0x0 0x3f000000>", "<0x0 0x1000000>"),
-    ("<0x0 0xc000000>", "<0x0 0x40000000>"),
+@pytest.mark.parametrize("base,size,span", [
+    ("<0x0 0x10000000>", "<0x0 0x1000000>", "register pages [0x10000000, 0x10001000)"),
+    ("<0x0 0xe000000>", "<0x0 0x2200000>", "register pages [0x10000000, 0x10001000)"),
+    ("<0x0 0x1fe00000>", "<0x0 0x1000000>", "shared memory [0x20000000, 0x20010000)"),
+    ("<0x0 0x20000000>", "<0x0 0x1000000>", "shared memory [0x20000000, 0x20010000)"),
+    ("<0x0 0x3f000000>", "<0x0 0x1000000>", "PCI ECAM [0x3f000000, 0x3f100000)"),
+    ("<0x0 0x20200000>", "<0x0 0x1f000000>", "PCI ECAM [0x3f000000, 0x3f100000)"),
+    ("<0x0 0xc000000>", "<0x0 0x40000000>", "register pages [0x10000000, 0x10001000)"),
 ])
-def test_ivc_member_ram_in_window(ws, base, size):
-    """A member's RAM may not hide the ECAM or a BAR; a non-member's may."""
+def test_ivc_member_ram_in_window(ws, base, size, span):
+    """A member's RAM may not hide the ECAM, its register pages or its shared memory; a
+    non-member's may."""
     lo, hi = (int(x, 16) for x in base.strip("<>").split())
     b = lo << 32 | hi
     s = int(size.strip("<>").split()[1], 16)
     res = ws.run(config(vm(0), vm(1, memory_base=base, memory_size=size), ivc=ivc(chan(0))))
     expect_error(res, ws, "/ivc/channel@0 (c0)",
-                 f"members: 'vm1': guest RAM [{b:#x}, {b + s:#x}) overlaps the IVC window "
-                 "[0x10000000, 0x3f100000) where members see their channels (PCI ECAM and BARs)")
+                 f"members: 'vm1': guest RAM [{b:#x}, {b + s:#x}) overlaps the VM's IVC {span}")
     res = ws.run(config(vm(0), vm(1, memory_base=base, memory_size=size), vm(2, cpus="<0x0>"),
                         ivc=ivc(chan(0, members='"vm0", "vm2"'))))
     assert res.returncode == 0, res.stderr
+
+
+def test_ivc_member_ram_hits_later_channel(ws):
+    """The shared memory grows with each channel: the one that reaches the RAM is named."""
+    res = ws.run(config(vm(0), vm(1, memory_base="<0x0 0x20200000>"),
+                        ivc=ivc(chan(0), chan(1, size="<0x0 0x200000>"))))
+    # c0 at 0x20000000 (64 KiB), c1 aligned to 2 MiB at 0x20200000
+    expect_error(res, ws, "/ivc/channel@1 (c1)",
+                 "members: 'vm1': guest RAM [0x20200000, 0x21200000) overlaps the VM's IVC "
+                 "shared memory [0x20000000, 0x20400000)")
 
 
 def test_ivc_member_passthrough(ws):
@@ -1399,8 +1426,8 @@ def test_ivc_member_passthrough(ws):
     res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x3f000000 0x0 0x1000>"), vm(1),
                         ivc=ivc(chan(0))), board=board)
     expect_error(res, ws, "/ivc/channel@0 (c0)",
-                 "members: 'vm0': passthrough-mmio 0x3f000000 (0x1000 bytes) overlaps the IVC "
-                 "window [0x10000000, 0x3f100000)")
+                 "members: 'vm0': passthrough-mmio 0x3f000000 (0x1000 bytes) overlaps the VM's "
+                 "IVC PCI ECAM [0x3f000000, 0x3f100000)")
     res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x3f000000 0x0 0x1000>"), vm(1), vm(2),
                         ivc=ivc(chan(0, members='"vm1", "vm2"'))), board=board)
     assert res.returncode == 0, res.stderr
@@ -1415,6 +1442,42 @@ def test_ivc_member_passthrough(ws):
                  "the INTx of this channel (its PCI slot 1)")
     assert ws.run(config(vm(0, passthrough_irqs="<50>"), vm(1),
                          ivc=ivc(chan(0), chan(1)))).returncode == 0
+
+
+def test_ivc_member_passthrough_in_window(ws, tmp_path):
+    """Devices in the IVC window but off what the member's channels use may be passed through
+    (the Phytium boards have all their devices there); on the register pages or the shared
+    memory they may not. The host bridge's windows stay clear of them."""
+    board = board_variant(ws, ("\tchosen {",
+                               "\tdev@10001000 { compatible = \"acme,dev\"; "
+                               "reg = <0x0 0x10001000 0x0 0x1000>; };\n"
+                               "\tdev@20010000 { compatible = \"acme,dev\"; "
+                               "reg = <0x0 0x20010000 0x0 0x1000>; };\n"
+                               "\tdev@2800e000 { compatible = \"acme,dev\"; "
+                               "reg = <0x0 0x2800e000 0x0 0x1000>; };\n\tchosen {"))
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x10001000 0x0 0x1000>, "
+                                               "<0x0 0x20010000 0x0 0x1000>, "
+                                               "<0x0 0x2800e000 0x0 0x1000>"), vm(1),
+                        ivc=ivc(chan(0))), board=board)
+    assert res.returncode == 0, res.stderr
+    dtb = guest_dtb(ws, tmp_path, 0)
+    assert fdtget(dtb, "/pcie@3f000000", "ranges", "-tx") == (
+        "2000000 0 10000000 0 10000000 0 1000 "
+        "43000000 0 20000000 0 20000000 0 10000")
+    assert fdtget(dtb, "/dev@2800e000", "reg", "-tx") == "0 2800e000 0 1000"
+    ws.out.unlink()
+    # a second channel: its register page is 0x10001000, its BAR2 at 0x20010000
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x2800e000 0x0 0x1000>, "
+                                               "<0x0 0x10001000 0x0 0x1000>"), vm(1),
+                        ivc=ivc(chan(0), chan(1))), board=board)
+    expect_error(res, ws, "/ivc/channel@1 (c1)",
+                 "members: 'vm0': passthrough-mmio 0x10001000 (0x1000 bytes) overlaps the VM's "
+                 "IVC register pages [0x10000000, 0x10002000)")
+    res = ws.run(config(vm(0, passthrough_mmio="<0x0 0x20010000 0x0 0x1000>"), vm(1),
+                        ivc=ivc(chan(0), chan(1))), board=board)
+    expect_error(res, ws, "/ivc/channel@1 (c1)",
+                 "members: 'vm0': passthrough-mmio 0x20010000 (0x1000 bytes) overlaps the VM's "
+                 "IVC shared memory [0x20000000, 0x20020000)")
 
 
 def test_ivc_layout_does_not_fit(ws):

@@ -2,7 +2,8 @@
 /*
  * ivc_layout() (core/ivc_layout.c): slots in channel-table order among the VM's channels,
  * member IDs and flags, BAR0/INTx per slot, BAR2 packing (each aligned to its size, in slot
- * order, inside the prefetchable window), and every failure.
+ * order, inside the prefetchable window), every failure, and ivc_spans(): what a member
+ * occupies.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -243,6 +244,68 @@ static void t_members_bounds(void **state)
 	assert_int_equal(ep[0].flags, 0x80000001);
 }
 
+static void expect_span(const struct ivc_span *sp, uint64_t base, uint64_t size,
+			const char *name)
+{
+	assert_int_equal(sp->base, base);
+	assert_int_equal(sp->size, size);
+	assert_string_equal(sp->name, name);
+}
+
+static void t_spans(void **state)
+{
+	struct ivc_span sp[IVC_MAX_SPANS];
+	uint64_t end;
+	int n;
+
+	(void)state;
+	/* no channel, or a layout error: nothing */
+	reset();
+	memset(sp, 0xa5, sizeof(sp));
+	n = ivc_layout(ch, 0, 0, ep, &end);
+	assert_int_equal(ivc_spans(n, end, sp), 0);
+	assert_int_equal(ivc_spans(IVC_LAYOUT_E_WINDOW, IVC_PREF_IPA + 0x1000, sp), 0);
+	assert_int_equal(sp[0].base, 0xa5a5a5a5a5a5a5a5ULL); /* untouched */
+
+	/* one 64 KiB channel: one register page, 64 KiB of shared memory, the ECAM */
+	CHAN(0, 64 * KiB_, 0, 1);
+	n = ivc_layout(ch, 1, 1, ep, &end);
+	assert_int_equal(n, 1);
+	assert_int_equal(ivc_spans(n, end, sp), 3);
+	expect_span(&sp[0], 0x10000000, 0x1000, "register pages");
+	expect_span(&sp[1], 0x20000000, 0x10000, "shared memory");
+	expect_span(&sp[2], 0x3f000000, 0x100000, "PCI ECAM");
+
+	/* 64 KiB then 2 MiB (aligned up to 0x20200000) then 4 KiB: up to 0x20401000 */
+	CHAN(1, 2 * MiB_, 1, 0);
+	CHAN(2, 4 * KiB_, 0, 2);
+	n = ivc_layout(ch, 3, 0, ep, &end);
+	assert_int_equal(n, 3);
+	assert_int_equal(ivc_spans(n, end, sp), 3);
+	expect_span(&sp[0], 0x10000000, 0x3000, "register pages");
+	expect_span(&sp[1], 0x20000000, 0x401000, "shared memory");
+	expect_span(&sp[2], 0x3f000000, 0x100000, "PCI ECAM");
+	/* the spans are in address order and clear of each other */
+	assert_true(sp[0].base + sp[0].size <= sp[1].base);
+	assert_true(sp[1].base + sp[1].size <= sp[2].base);
+
+	/* a full window: the shared memory reaches the ECAM */
+	assert_int_equal(ivc_spans(IVC_MAX_SLOTS, IVC_PREF_IPA + IVC_PREF_SIZE, sp), 3);
+	expect_span(&sp[0], 0x10000000, IVC_MAX_SLOTS * 0x1000ULL, "register pages");
+	expect_span(&sp[1], 0x20000000, 0x1f000000, "shared memory");
+
+	/* any input is safe: clamped to what a layout can give */
+	assert_int_equal(ivc_spans(1000, UINT64_MAX, sp), 3);
+	expect_span(&sp[0], 0x10000000, IVC_MAX_SLOTS * 0x1000ULL, "register pages");
+	expect_span(&sp[1], 0x20000000, 0x1f000000, "shared memory");
+	expect_span(&sp[2], 0x3f000000, 0x100000, "PCI ECAM");
+	/* no shared memory (bar2_end at or below the window): it is left out */
+	assert_int_equal(ivc_spans(2, IVC_PREF_IPA, sp), 2);
+	expect_span(&sp[0], 0x10000000, 0x2000, "register pages");
+	expect_span(&sp[1], 0x3f000000, 0x100000, "PCI ECAM");
+	assert_int_equal(ivc_spans(2, 0, sp), 2);
+}
+
 static void t_strerror(void **state)
 {
 	(void)state;
@@ -266,6 +329,7 @@ int main(void)
 		cmocka_unit_test(t_window_full),
 		cmocka_unit_test(t_bad_sizes),
 		cmocka_unit_test(t_members_bounds),
+		cmocka_unit_test(t_spans),
 		cmocka_unit_test(t_strerror),
 	};
 

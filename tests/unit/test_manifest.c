@@ -610,6 +610,24 @@ static void t_vm_bad_flags(void **state)
 	expect_err("vm 'alpha': unknown flags 0x10");
 }
 
+/* mixed-cores (bit 3) is known, alone and with the others; the bit above it is not. */
+static void t_vm_mixed_cores_flag(void **state)
+{
+	(void)state;
+	assert_int_equal(VM_F_MIXED_CORES, 0x8);
+	assert_int_equal(VM_F_KNOWN, 0xf);
+	std_bundle();
+	vm32(1, BB_VM(flags), VM_F_MIXED_CORES);
+	fix();
+	expect_ok();
+	vm32(0, BB_VM(flags), VM_F_AUTOSTART | VM_F_MIXED_CORES | VM_F_STOP_ON_UNHANDLED);
+	fix();
+	expect_ok();
+	vm32(0, BB_VM(flags), VM_F_MIXED_CORES | (VM_F_MIXED_CORES << 1));
+	fix();
+	expect_err("vm 'alpha': unknown flags 0x10");
+}
+
 static void t_vm_priority(void **state)
 {
 	(void)state;
@@ -1617,20 +1635,36 @@ static void t_ivc_layout_does_not_fit(void **state)
 
 static void t_ivc_ram_in_window(void **state)
 {
-	/* beta's RAM (its images need 6 MiB): clear of [0x10000000, 0x3f100000) or not */
+	/*
+	 * beta's RAM (its images need 6 MiB) against what its channels occupy: register pages
+	 * 0x10000000-0x10001fff (2 slots), shared memory 0x20000000-0x203fffff (link 64 KiB,
+	 * bulk 2 MiB aligned to 2 MiB), PCI ECAM 0x3f000000-0x3f0fffff; the rest of
+	 * [0x10000000, 0x3f100000) is free for it.
+	 */
+#define REGS_ "register pages 0x10000000-0x10001fff"
+#define SHM_ "shared memory 0x20000000-0x203fffff"
+#define ECAM_ "PCI ECAM 0x3f000000-0x3f0fffff"
 	static const struct {
 		uint64_t ipa, size;
-		bool ok;
+		const char *span; /* NULL: fine */
 	} cases[] = {
-		{ 0x0e000000, 0x2000000, true },	/* ends right at 0x10000000 */
-		{ 0x0e000000, 0x2200000, false },	/* 2 MiB into the BAR0 window */
-		{ 0x10000000, 0x800000, false },
-		{ 0x20000000, 0x1000000, false },	/* the BAR2 window */
-		{ 0x3ee00000, 0x800000, false },	/* over the ECAM */
-		{ 0x3f000000, 0x800000, false },
-		{ 0x3f200000, 0x800000, true },		/* first 2 MiB block after the ECAM */
-		{ 0x0c000000, 0x40000000, false },	/* all around it */
+		{ 0x0e000000, 0x2000000, NULL },	/* ends right at 0x10000000 */
+		{ 0x0e000000, 0x2200000, REGS_ },	/* 2 MiB into the register pages */
+		{ 0x10000000, 0x800000, REGS_ },
+		{ 0x10200000, 0x800000, NULL },		/* behind the register pages */
+		{ 0x18000000, 0x8000000, NULL },	/* ends right at the shared memory */
+		{ 0x1fe00000, 0x800000, SHM_ },
+		{ 0x20000000, 0x1000000, SHM_ },
+		{ 0x20200000, 0x800000, SHM_ },		/* bulk's BAR2 */
+		{ 0x20400000, 0x800000, NULL },		/* right behind the shared memory */
+		{ 0x3ee00000, 0x800000, ECAM_ },	/* over the ECAM */
+		{ 0x3f000000, 0x800000, ECAM_ },
+		{ 0x3f200000, 0x800000, NULL },		/* first 2 MiB block after the ECAM */
+		{ 0x0c000000, 0x40000000, REGS_ },	/* all around it: the first span */
+		{ 0x20400000, 0x1ec00000, NULL },	/* up to the ECAM: fine */
+		{ 0x20400000, 0x1ee00000, ECAM_ },	/* one 2 MiB block more */
 	};
+	char want[128];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -1638,11 +1672,16 @@ static void t_ivc_ram_in_window(void **state)
 		vm64(1, BB_VM(mem_ipa), cases[i].ipa);
 		vm64(1, BB_VM(mem_size), cases[i].size);
 		fix();
-		if (cases[i].ok)
+		if (!cases[i].span) {
 			expect_ok();
-		else
-			expect_err("vm 'beta': RAM overlaps the IVC window 0x10000000-0x3f0fffff");
+			continue;
+		}
+		snprintf(want, sizeof(want), "vm 'beta': RAM overlaps its IVC %s", cases[i].span);
+		expect_err(want);
 	}
+#undef REGS_
+#undef SHM_
+#undef ECAM_
 }
 
 static void t_ivc_non_member_unaffected(void **state)
@@ -1669,29 +1708,59 @@ static void t_ivc_non_member_unaffected(void **state)
 	ch32(0, BB_CH(n_members), 3);
 	ch32(0, BB_CH(members) + 16, 2);
 	fix();
-	expect_err("vm 'outsider': RAM overlaps the IVC window 0x10000000-0x3f0fffff");
+	expect_err("vm 'outsider': RAM overlaps its IVC register pages 0x10000000-0x10000fff");
+	/* RAM clear of the spans (up to the ECAM): the passthrough region on the ECAM */
+	vm64(2, BB_VM(mem_ipa), 0x20200000);
+	vm64(2, BB_VM(mem_size), 0x1ee00000);
+	fix();
+	expect_err("vm 'outsider': passthrough mmio #0 0x3f000000: overlaps its IVC PCI ECAM "
+		   "0x3f000000-0x3f0fffff");
 }
 
 static void t_ivc_passthrough(void **state)
 {
 	(void)state;
-	/* beta's passthrough region 0x20000000 (2 MiB) is in the window of members */
+	/* beta's passthrough region 0x20000000 (2 MiB) is on its shared memory (0x20000000-
+	 * 0x203fffff: link 64 KiB, bulk 2 MiB at 0x20200000) */
 	pt_bundle();
 	add_channels(std_chans, 2);
-	expect_err("vm 'beta': passthrough mmio #0 0x20000000: overlaps the IVC window "
-		   "0x10000000-0x3f0fffff");
-	/* at 0x3f100000, right behind the ECAM: fine */
-	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio), 0x3f100000);
-	fix();
-	expect_ok();
-	/* ending at the BAR0 window: fine; one page more is not */
-	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio), 0x0fe00000);
-	fix();
-	expect_ok();
+	expect_err("vm 'beta': passthrough mmio #0 0x20000000: overlaps its IVC shared memory "
+		   "0x20000000-0x203fffff");
+	/* right behind the shared memory, and in the rest of the IVC window: fine (the devices
+	 * of Phytium boards, passed through at IPA = PA, are there) */
+	static const uint64_t fine[] = { 0x20400000, 0x10002000, 0x1fe00000, 0x28000000,
+					 0x3ee00000, 0x3f100000, 0x0fe00000 };
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio), fine[i]);
+		fix();
+		expect_ok();
+	}
+	/* 0x0fe00000, one page more: the first register page */
 	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio) + 8, 0x201000);
 	fix();
-	expect_err("vm 'beta': passthrough mmio #0 0xfe00000: overlaps the IVC window "
-		   "0x10000000-0x3f0fffff");
+	expect_err("vm 'beta': passthrough mmio #0 0xfe00000: overlaps its IVC register pages "
+		   "0x10000000-0x10001fff");
+	/* the second register page */
+	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio), 0x10001000);
+	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio) + 8, 0x1000);
+	fix();
+	expect_err("vm 'beta': passthrough mmio #0 0x10001000: overlaps its IVC register pages "
+		   "0x10000000-0x10001fff");
+	/* the last page of the shared memory, then the ECAM's last page */
+	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio), 0x203ff000);
+	fix();
+	expect_err("vm 'beta': passthrough mmio #0 0x203ff000: overlaps its IVC shared memory "
+		   "0x20000000-0x203fffff");
+	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio), 0x3f0ff000);
+	fix();
+	expect_err("vm 'beta': passthrough mmio #0 0x3f0ff000: overlaps its IVC PCI ECAM "
+		   "0x3f000000-0x3f0fffff");
+	/* alpha (the same two channels) is checked too */
+	bb_put64(bb_vm_at(buf, 1) + BB_VM(passthrough_mmio), 0x28000000);
+	bb_put64(bb_vm_at(buf, 0) + BB_VM(passthrough_mmio), 0x20010000);
+	fix();
+	expect_err("vm 'alpha': passthrough mmio #0 0x20010000: overlaps its IVC shared memory "
+		   "0x20000000-0x203fffff");
 }
 
 static void t_ivc_passthrough_irq_intx(void **state)
@@ -1821,6 +1890,7 @@ int main(void)
 		T(t_name_31_chars_ok),
 		T(t_name_duplicate),
 		T(t_vm_bad_flags),
+		T(t_vm_mixed_cores_flag),
 		T(t_vm_priority),
 		T(t_vcpu_count),
 		T(t_vcpu_unused_slot),

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * platform_discover() against every board tree in tests/data/dtb (expected values read from
- * the trees with dtc/fdtget, not from this code's output), against crafted trees for each
+ * platform_discover() against every board tree in tests/data/dtb (copies of
+ * /work/shared/phytium/dtb plus QEMU's; expected values from the board facts and the trees
+ * read with dtc/fdtget, not from this code's output), against crafted trees for each
  * rule, and against truncated or corrupted blobs.
  */
 #include <setjmp.h>
@@ -20,114 +21,229 @@ static char err[128];
 
 /* ---- the real trees ---- */
 
+/*
+ * Expected descriptions, written from the board facts (/work/shared/phytium/FACTS.md and the
+ * board sources), not from this code's output:
+ * - E2000 (Phytium Pi, E2000Q/D/S demo boards): DRAM windows 0x8000_0000-0xFFFF_FFFF and
+ *   from 0x20_0000_0000 (FACTS 0.6/1.1), so the Pi's placeholder 0x8000_0000 + 8 GiB is RAM
+ *   only up to 4 GiB (0x1_0000_0000-0x1_7FFF_FFFF is QSPI flash); /memreserve/ 0x8000_0000
+ *   64 KiB; PBF runtime 0xFC00_0000-0xFFFF_FFFF (FACTS 1.4, [I]); GICD 0x3080_0000, GICR
+ *   0x3088_0000 + 0x80000; console UART1 0x2800_D000, 100 MHz, SPI 84; timer 50 MHz; CPUs
+ *   0x200/0x201 FTC310 and 0x0/0x100 FTC664 (FACTS 0.1/2.2).
+ * - FT-2000/4 (FACTS 1.2): same windows, placeholders 0x8000_0000 + 4 GiB and
+ *   0x20_0000_0000 + 4 GiB; PBF as on FT-2000/4C (FACTS 1.4 [I]); GICD 0x2990_0000, GICR
+ *   0x2998_0000 + 0x80000; UART1 0x2800_1000, 48 MHz, SPI 7; timer 48 MHz; 4 x FTC663.
+ * - D2000 (FACTS 1.3): as FT-2000/4 but no documented PBF area; GICD 0x29A0_0000, GICR
+ *   0x29B0_0000 + 0x100000; 8 x FTC663 in 4 clusters.
+ * - QEMU virt: no windows, no quirks; Cortex-A72 (tests/system runs -cpu cortex-a72).
+ */
+struct rsv_expect {
+	uint64_t base, size;
+	enum reserved_kind kind;
+};
+
 struct expect {
 	const char *file, *compat, *model, *board;
+	uint32_t n_tree_mem;
+	struct mem_range tree_mem[2];
 	uint32_t n_mem;
 	struct mem_range mem[2];
-	uint32_t n_rsv;			/* all /memreserve/ 0x80000000 0x10000 when present */
+	uint32_t n_rsv;
+	struct rsv_expect rsv[2];
 	uint32_t n_usable;
 	struct mem_range usable[2];
 	uint32_t n_cpus;
 	uint64_t mpidr[18];
+	enum plat_core_type core[18];	/* all CORE_CORTEX_A72 when core[0] is 0 (QEMU) */
 	uint64_t gicd, gicd_size, gicr, gicr_size;
 	uint64_t uart_base;
 	uint32_t uart_clock, baud, uart_intid;
-	uint32_t timer_hz;
+	uint32_t timer_hz, timer_expected_hz;
 };
 
-#define PHYTIUM_RSV 1
+#define MEMRESERVE { 0x80000000, 0x10000, RSV_MEMRESERVE }
+#define PBF { 0xfc000000, 0x4000000, RSV_BOARD }
+#define E2000_LOW { 0x80000000, 0x80000000 }
+#define E2000_USABLE { 0x80010000, 0xfc000000 - 0x80010000 }
 #define E2000_GIC 0x30800000, 0x20000, 0x30880000, 0x80000
-#define E2000_UART 0x2800d000, 100000000, 115200, 32 + 0x54
+#define E2000_UART 0x2800d000, 100000000, 115200, 32 + 84
+#define E2000_TIMER 50000000, 50000000
+#define E2000Q_CPUS 4, { 0x200, 0x201, 0x0, 0x100 }, \
+	{ CORE_FTC310, CORE_FTC310, CORE_FTC664, CORE_FTC664 }
+#define FT_PLACEHOLDERS 2, { { 0x80000000, 0x100000000 }, { 0x2000000000, 0x100000000 } }
+#define FT_MEM 2, { { 0x80000000, 0x80000000 }, { 0x2000000000, 0x100000000 } }
+#define FT_UART 0x28001000, 48000000, 115200, 32 + 7
+#define FT_TIMER 48000000, 48000000
 #define QEMU_GIC 0x8000000, 0x10000, 0x80a0000, 0xf60000
 #define QEMU_UART 0x9000000, 24000000, 0, 32 + 1
+#define QEMU_TIMER 0, 62500000	/* no clock-frequency in QEMU's tree: the port's value */
 
 static const struct expect expects[] = {
 	{
 		"phytiumpi_firefly-linux6.6.dtb", "phytium,pe2204", "Phytium Pi Board",
 		"phytium-e2000",
-		1, { { 0x80000000, 0x200000000 } }, PHYTIUM_RSV,
-		1, { { 0x80010000, 0x1ffff0000 } },
-		4, { 0x200, 0x201, 0x0, 0x100 },
-		E2000_GIC, E2000_UART, 50000000,
+		1, { { 0x80000000, 0x200000000 } },	/* the 8 GiB placeholder */
+		1, { E2000_LOW },
+		2, { MEMRESERVE, PBF },
+		1, { E2000_USABLE },
+		E2000Q_CPUS,
+		E2000_GIC, E2000_UART, E2000_TIMER,
 	},
 	{
 		"phytiumpi_firefly-linux5.10.dtb", "phytium,pe2204", "Phytium Pi Board",
 		"phytium-e2000",
-		1, { { 0x80000000, 0x200000000 } }, PHYTIUM_RSV,
-		1, { { 0x80010000, 0x1ffff0000 } },
-		4, { 0x200, 0x201, 0x0, 0x100 },
-		E2000_GIC, E2000_UART, 50000000,
+		1, { { 0x80000000, 0x200000000 } },
+		1, { E2000_LOW },
+		2, { MEMRESERVE, PBF },
+		1, { E2000_USABLE },
+		E2000Q_CPUS,
+		E2000_GIC, E2000_UART, E2000_TIMER,
 	},
 	{
 		"e2000q-demo-board-linux5.10.dtb", "phytium,pe2204", "Pe2204 DEMO DDR4",
 		"phytium-e2000",
-		1, { { 0x80000000, 0x80000000 } }, PHYTIUM_RSV,
-		1, { { 0x80010000, 0x7fff0000 } },
-		4, { 0x200, 0x201, 0x0, 0x100 },
-		E2000_GIC, E2000_UART, 50000000,
+		1, { E2000_LOW },
+		1, { E2000_LOW },
+		2, { MEMRESERVE, PBF },
+		1, { E2000_USABLE },
+		E2000Q_CPUS,
+		E2000_GIC, E2000_UART, E2000_TIMER,
 	},
 	{
 		"e2000d-demo-board-linux5.10.dtb", "phytium,pe2202", "Pe2202 DEMO DDR4",
 		"phytium-e2000",
-		1, { { 0x80000000, 0x80000000 } }, PHYTIUM_RSV,
-		1, { { 0x80010000, 0x7fff0000 } },
-		2, { 0x200, 0x201 },
-		E2000_GIC, E2000_UART, 50000000,
+		1, { E2000_LOW },
+		1, { E2000_LOW },
+		2, { MEMRESERVE, PBF },
+		1, { E2000_USABLE },
+		2, { 0x200, 0x201 }, { CORE_FTC310, CORE_FTC310 },
+		E2000_GIC, E2000_UART, E2000_TIMER,
 	},
 	{
 		"e2000s-demo-board-linux5.10.dtb", "phytium,pe2201", "Pe2201 DEMO DDR4",
 		"phytium-e2000",
-		1, { { 0x80000000, 0x80000000 } }, PHYTIUM_RSV,
-		1, { { 0x80010000, 0x7fff0000 } },
-		1, { 0x200 },
-		E2000_GIC, E2000_UART, 50000000,
+		1, { E2000_LOW },
+		1, { E2000_LOW },
+		2, { MEMRESERVE, PBF },
+		1, { E2000_USABLE },
+		1, { 0x200 }, { CORE_FTC310 },
+		E2000_GIC, E2000_UART, E2000_TIMER,
 	},
 	{
 		"ft2004-devboard-d4-dsk-linux4.19.dtb", "phytium,ft-2004",
 		"FT-2000/4-D4-DSK Development Board", "phytium-ft2004",
-		2, { { 0x80000000, 0x100000000 }, { 0x2000000000, 0x100000000 } }, PHYTIUM_RSV,
-		2, { { 0x80010000, 0xffff0000 }, { 0x2000000000, 0x100000000 } },
+		FT_PLACEHOLDERS,
+		FT_MEM,
+		2, { MEMRESERVE, PBF },
+		2, { { 0x80010000, 0xfc000000 - 0x80010000 }, { 0x2000000000, 0x100000000 } },
 		4, { 0x0, 0x1, 0x100, 0x101 },
+		{ CORE_FTC663, CORE_FTC663, CORE_FTC663, CORE_FTC663 },
 		0x29900000, 0x20000, 0x29980000, 0x80000,
-		0x28001000, 48000000, 115200, 32 + 7, 48000000,
+		FT_UART, FT_TIMER,
 	},
 	{
 		"d2000-devboard-dsk-linux4.19.dtb", "phytium,d2000", "D2000 Development Board",
 		"phytium-d2000",
-		2, { { 0x80000000, 0x100000000 }, { 0x2000000000, 0x100000000 } }, PHYTIUM_RSV,
-		2, { { 0x80010000, 0xffff0000 }, { 0x2000000000, 0x100000000 } },
+		FT_PLACEHOLDERS,
+		FT_MEM,
+		1, { MEMRESERVE },	/* no documented PBF area on D2000 */
+		2, { { 0x80010000, 0x7fff0000 }, { 0x2000000000, 0x100000000 } },
 		8, { 0x0, 0x1, 0x100, 0x101, 0x200, 0x201, 0x300, 0x301 },
+		{ CORE_FTC663, CORE_FTC663, CORE_FTC663, CORE_FTC663, CORE_FTC663, CORE_FTC663,
+		  CORE_FTC663, CORE_FTC663 },
 		0x29a00000, 0x20000, 0x29b00000, 0x100000,
-		0x28001000, 48000000, 115200, 32 + 7, 48000000,
+		FT_UART, FT_TIMER,
 	},
 	{
 		"qemu-virt-smp4-2G.dtb", "linux,dummy-virt", "linux,dummy-virt", "qemu-virt",
-		1, { { 0x40000000, 0x80000000 } }, 0,
 		1, { { 0x40000000, 0x80000000 } },
-		4, { 0, 1, 2, 3 },
-		QEMU_GIC, QEMU_UART, 0,
+		1, { { 0x40000000, 0x80000000 } },
+		0, { },
+		1, { { 0x40000000, 0x80000000 } },
+		4, { 0, 1, 2, 3 }, { 0 },
+		QEMU_GIC, QEMU_UART, QEMU_TIMER,
 	},
 	{
 		"qemu-virt-smp18-1G.dtb", "linux,dummy-virt", "linux,dummy-virt", "qemu-virt",
-		1, { { 0x40000000, 0x40000000 } }, 0,
 		1, { { 0x40000000, 0x40000000 } },
-		18, { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x100, 0x101 },
-		QEMU_GIC, QEMU_UART, 0,
+		1, { { 0x40000000, 0x40000000 } },
+		0, { },
+		1, { { 0x40000000, 0x40000000 } },
+		18, { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x100, 0x101 }, { 0 },
+		QEMU_GIC, QEMU_UART, QEMU_TIMER,
 	},
 	{
 		"qemu-virt-smp1-256M.dtb", "linux,dummy-virt", "linux,dummy-virt", "qemu-virt",
-		1, { { 0x40000000, 0x10000000 } }, 0,
 		1, { { 0x40000000, 0x10000000 } },
-		1, { 0 },
-		QEMU_GIC, QEMU_UART, 0,
+		1, { { 0x40000000, 0x10000000 } },
+		0, { },
+		1, { { 0x40000000, 0x10000000 } },
+		1, { 0 }, { 0 },
+		QEMU_GIC, QEMU_UART, QEMU_TIMER,
 	},
 };
 
+/* The MIDR each core type reports (FACTS 0.2 / 2.1 for Phytium; QEMU's Cortex-A72). */
+static uint32_t expected_midr(enum plat_core_type t)
+{
+	switch (t) {
+	case CORE_FTC310: return 0x700f3034;
+	case CORE_FTC664: return 0x701f6643;
+	case CORE_FTC663: return 0x701f6633;
+	case CORE_CORTEX_A72: return 0x410fd083;
+	default: return 0;
+	}
+}
+
+static const char *expected_cpu_compat(enum plat_core_type t)
+{
+	switch (t) {
+	case CORE_FTC310: return "phytium,ftc310";
+	case CORE_FTC664: return "phytium,ftc664";
+	case CORE_FTC663: return "phytium,ftc663";
+	case CORE_CORTEX_A72: return "arm,cortex-a72";
+	default: return "";
+	}
+}
+
+/*
+ * Every CPU in turn as the boot CPU: it finds its own index by MPIDR, and a redistributor
+ * search by GICR_TYPER affinity over frames laid out in any order (here: reversed, as the
+ * description promises nothing about the order) finds one frame per CPU inside the declared
+ * GICR region, whichever CPU searches first.
+ */
+static void check_boot_cpus(const struct expect *e)
+{
+	uint64_t frames[PLAT_MAX_CPUS]; /* GICR_TYPER.Affinity of frame k */
+	uint32_t n = plat.n_cpus, b, i, k, hit;
+	uint64_t aff;
+
+	assert_true((uint64_t)n * 0x20000 <= plat.gic.gicr[0].size);
+	for (k = 0; k < n; k++) {
+		aff = plat.cpus[n - 1 - k].mpidr;
+		frames[k] = (aff >> 32 & 0xff) << 24 | (aff & 0xffffff);
+	}
+	for (b = 0; b < n; b++) {
+		assert_int_equal(platform_cpu_index(&plat, e->mpidr[b]), (int)b);
+		/* MPIDR_EL1 as read on that CPU: RES1 bit 31 (and U/MT bits) must not matter. */
+		assert_int_equal(platform_cpu_index(&plat, e->mpidr[b] | 0x80000000ULL), (int)b);
+		for (i = 0; i < n; i++) {
+			aff = plat.cpus[(b + i) % n].mpidr;
+			aff = (aff >> 32 & 0xff) << 24 | (aff & 0xffffff);
+			for (k = 0, hit = n; k < n; k++)
+				if (frames[k] == aff)
+					hit = hit == n ? k : n + 1;
+			assert_true(hit < n); /* exactly one frame */
+		}
+	}
+}
+
 static void check_tree(const struct expect *e)
 {
+	enum plat_core_type core;
 	uint8_t *buf;
 	size_t len;
-	uint32_t i;
+	uint32_t i, j;
 	int r;
 
 	buf = fb_load(e->file, &len);
@@ -139,27 +255,42 @@ static void check_tree(const struct expect *e)
 	assert_string_equal(plat.model, e->model);
 	assert_string_equal(plat.board->name, e->board);
 
+	assert_int_equal(plat.n_tree_mem, e->n_tree_mem);
+	for (i = 0; i < e->n_tree_mem; i++) {
+		assert_int_equal(plat.tree_mem[i].base, e->tree_mem[i].base);
+		assert_int_equal(plat.tree_mem[i].size, e->tree_mem[i].size);
+	}
 	assert_int_equal(plat.n_mem, e->n_mem);
 	for (i = 0; i < e->n_mem; i++) {
 		assert_int_equal(plat.mem[i].base, e->mem[i].base);
 		assert_int_equal(plat.mem[i].size, e->mem[i].size);
 	}
 	assert_int_equal(plat.n_reserved, e->n_rsv);
-	if (e->n_rsv) {
-		assert_int_equal(plat.reserved[0].base, 0x80000000);
-		assert_int_equal(plat.reserved[0].size, 0x10000);
-		assert_int_equal(plat.reserved[0].kind, RSV_MEMRESERVE);
+	for (i = 0; i < e->n_rsv; i++) {
+		assert_int_equal(plat.reserved[i].base, e->rsv[i].base);
+		assert_int_equal(plat.reserved[i].size, e->rsv[i].size);
+		assert_int_equal(plat.reserved[i].kind, e->rsv[i].kind);
 	}
 	assert_int_equal(plat.n_usable, e->n_usable);
 	for (i = 0; i < e->n_usable; i++) {
 		assert_int_equal(plat.usable[i].base, e->usable[i].base);
 		assert_int_equal(plat.usable[i].size, e->usable[i].size);
+		/* Never flash: the E2000 QSPI windows 0-0x0FFF_FFFF and 0x1_0000_0000-0x1_7FFF_FFFF. */
+		assert_true(plat.usable[i].base >= 0x10000000);
+		assert_true(plat.usable[i].base + plat.usable[i].size <= 0x100000000ULL ||
+			    plat.usable[i].base >= 0x180000000ULL);
 	}
 
 	assert_int_equal(plat.n_cpus, e->n_cpus);
 	for (i = 0; i < e->n_cpus; i++) {
+		core = e->core[0] ? e->core[i] : CORE_CORTEX_A72;
 		assert_int_equal(plat.cpus[i].mpidr, e->mpidr[i]);
-		assert_int_equal(platform_cpu_index(&plat, e->mpidr[i]), (int)i);
+		assert_int_equal(plat.cpus[i].core, core);
+		assert_int_equal(plat.cpus[i].midr, expected_midr(core));
+		assert_string_equal(plat.cpus[i].compatible, expected_cpu_compat(core));
+		for (j = 0; j < e->n_cpus; j++)
+			assert_int_equal(platform_cpus_same_type(&plat, i, j),
+					 core == (e->core[0] ? e->core[j] : CORE_CORTEX_A72));
 	}
 
 	assert_int_equal(plat.gic.version, 3);
@@ -169,7 +300,8 @@ static void check_tree(const struct expect *e)
 	assert_int_equal(plat.gic.gicr[0].base, e->gicr);
 	assert_int_equal(plat.gic.gicr[0].size, e->gicr_size);
 	assert_int_equal(plat.gic.gicr_stride, 0);
-	assert_int_equal(plat.gic.maintenance_intid, 25);
+	assert_int_equal(plat.gic.maintenance_intid, 25); /* PPI 9 (FACTS 0.5) */
+	check_boot_cpus(e);
 
 	assert_true(plat.uart.present);
 	assert_string_equal(plat.uart.compatible, "arm,pl011");
@@ -179,8 +311,9 @@ static void check_tree(const struct expect *e)
 	assert_int_equal(plat.uart.baud, e->baud);
 	assert_int_equal(plat.uart.intid, e->uart_intid);
 
-	/* Every tree: <1 13> <1 14> <1 11> <1 10>. */
+	/* Every tree: <1 13> <1 14> <1 11> <1 10>; no EL2 virtual timer (PPI 12). */
 	assert_int_equal(plat.timer.freq_hz, e->timer_hz);
+	assert_int_equal(plat.timer.expected_hz, e->timer_expected_hz);
 	assert_int_equal(plat.timer.intid_sec_phys, 29);
 	assert_int_equal(plat.timer.intid_phys, 30);
 	assert_int_equal(plat.timer.intid_virt, 27);
@@ -249,13 +382,25 @@ static void cpus_node(struct fdtb *b, int n)
 	fb_end(b);
 }
 
-/* A minimal good tree: root, memory, one CPU. */
+/* 1 GiB at 0x8000_0000: inside the Phytium ports' low DRAM window. */
+static void phytium_memory_node(struct fdtb *b)
+{
+	fb_begin(b, "memory@80000000");
+	fb_prop_str(b, "device_type", "memory");
+	fb_prop_cells(b, "reg", 4, 0, 0x80000000, 0, 0x40000000);
+	fb_end(b);
+}
+
+/* A minimal good tree: root, memory (where the board port has DRAM), one CPU. */
 static struct fdtb *minimal(const char *compat)
 {
 	struct fdtb *b = fb_new();
 
 	root_begin(b, compat);
-	memory_node(b);
+	if (compat && !strncmp(compat, "phytium,", 8))
+		phytium_memory_node(b);
+	else
+		memory_node(b);
 	cpus_node(b, 1);
 	return b;
 }
@@ -1194,7 +1339,7 @@ static void test_strings(void **state)
 	fb_prop_u32(b, "#size-cells", 2);
 	fb_prop_str(b, "model", longs);
 	fb_prop(b, "compatible", LONG_COMPAT, sizeof(LONG_COMPAT));
-	memory_node(b);
+	phytium_memory_node(b);
 	cpus_node(b, 1);
 	fb_begin(b, "chosen");
 	fb_prop_str(b, "bootargs", longs);
@@ -1263,6 +1408,315 @@ static void test_board_match(void **state)
 	assert_int_equal(board_phytium_ft2004.default_uart_clock_hz, 48000000);
 	assert_int_equal(board_phytium_d2000.default_timer_hz, 48000000);
 	assert_int_equal(board_qemu_virt.default_uart_clock_hz, 24000000);
+}
+
+/* A Phytium-compatible tree with the given memory banks (pairs of base, size) and one CPU. */
+static struct fdtb *banks_tree(const char *compat, uint32_t n, const uint64_t *banks)
+{
+	struct fdtb *b = fb_new();
+	char name[32];
+	uint32_t i;
+
+	root_begin(b, compat);
+	for (i = 0; i < n; i++) {
+		/* One node per bank, as U-Boot writes them (memory@00, memory@01). */
+		snprintf(name, sizeof(name), "memory@%02x", i);
+		fb_begin(b, name);
+		fb_prop_str(b, "device_type", "memory");
+		fb_prop_cells(b, "reg", 4, (uint32_t)(banks[2 * i] >> 32), (uint32_t)banks[2 * i],
+			      (uint32_t)(banks[2 * i + 1] >> 32), (uint32_t)banks[2 * i + 1]);
+		fb_end(b);
+	}
+	cpus_node(b, 1);
+	return b;
+}
+
+static void assert_ranges(const struct mem_range *got, uint32_t n_got, const uint64_t *want,
+			  uint32_t n_want)
+{
+	uint32_t i;
+
+	assert_int_equal(n_got, n_want);
+	for (i = 0; i < n_want; i++) {
+		assert_int_equal(got[i].base, want[2 * i]);
+		assert_int_equal(got[i].size, want[2 * i + 1]);
+	}
+}
+
+/* The Phytium DRAM windows (FACTS 0.6, 1.1, 1.2): split banks, placeholders, flash. */
+static void test_phytium_memory(void **state)
+{
+	/* What U-Boot hands over on a 4 GiB Phytium Pi (FACTS 1.4): bank0 ends at the PBF area. */
+	static const uint64_t pi4g[] = { 0x80000000, 0x7c000000, 0x2000000000, 0x80000000 };
+	static const uint64_t pi4g_usable[] = { 0x80010000, 0x7bff0000, 0x2000000000, 0x80000000 };
+	/* A placeholder from 0 covering both QSPI windows and the PCIe/MMIO space. */
+	static const uint64_t from0[] = { 0x0, 0x200000000 };
+	static const uint64_t from0_mem[] = { 0x80000000, 0x80000000 };
+	/* One bank straddling the gap between the windows (PCIe MEM64 at 0x10_0000_0000). */
+	static const uint64_t gap[] = { 0xc0000000, 0x1f80000000 };
+	static const uint64_t gap_mem[] = { 0xc0000000, 0x40000000, 0x2000000000, 0x40000000 };
+	static const uint64_t flash_only[] = { 0x0, 0x10000000, 0x100000000, 0x80000000 };
+	static const uint64_t top[] = { 0xfffffffff0000000ULL, 0xffffff0 };
+	static const uint64_t top_mem[] = { 0xfffffffff0000000ULL, 0xffffff0 };
+	uint64_t many[32];
+	struct fdtb *b;
+	uint32_t i;
+
+	(void)state;
+	expect_ok(banks_tree("phytium,pe2204", 2, pi4g));
+	assert_ranges(plat.tree_mem, plat.n_tree_mem, pi4g, 2);
+	assert_ranges(plat.mem, plat.n_mem, pi4g, 2);
+	assert_ranges(plat.usable, plat.n_usable, pi4g_usable, 2);
+	/* No /memreserve/ in this tree: the port keeps the firmware's 64 KiB anyway. */
+	assert_int_equal(plat.n_reserved, 2);
+	assert_int_equal(plat.reserved[0].base, 0x80000000);
+	assert_int_equal(plat.reserved[0].size, 0x10000);
+	assert_int_equal(plat.reserved[0].kind, RSV_BOARD);
+	assert_int_equal(plat.reserved[1].base, 0xfc000000);
+	assert_int_equal(plat.reserved[1].size, 0x4000000);
+	assert_int_equal(plat.reserved[1].kind, RSV_BOARD);
+
+	/* Same banks, listed high first: sorted, same result (FT-2000/4 and D2000 alike). */
+	{
+		static const uint64_t rev[] = { 0x2000000000, 0x80000000, 0x80000000, 0x7c000000 };
+
+		expect_ok(banks_tree("phytium,ft-2004", 2, rev));
+		assert_ranges(plat.mem, plat.n_mem, pi4g, 2);
+		expect_ok(banks_tree("phytium,d2000", 2, rev));
+		assert_ranges(plat.mem, plat.n_mem, pi4g, 2);
+		assert_int_equal(plat.n_reserved, 1); /* no PBF area on D2000 */
+		assert_int_equal(plat.reserved[0].kind, RSV_BOARD);
+	}
+
+	expect_ok(banks_tree("phytium,pe2201", 1, from0));
+	assert_ranges(plat.tree_mem, plat.n_tree_mem, from0, 1);
+	assert_ranges(plat.mem, plat.n_mem, from0_mem, 1);
+
+	expect_ok(banks_tree("phytium,pe220x", 1, gap));
+	assert_ranges(plat.mem, plat.n_mem, gap_mem, 2);
+	assert_int_equal(plat.n_usable, 2); /* 0xFC00_0000 up is the PBF's */
+	assert_int_equal(plat.usable[0].base, 0xc0000000);
+	assert_int_equal(plat.usable[0].size, 0x3c000000);
+
+	/* The high window has no documented end. */
+	expect_ok(banks_tree("phytium,pe2204", 1, top));
+	assert_ranges(plat.mem, plat.n_mem, top_mem, 1);
+
+	/* Only flash: nothing is RAM. */
+	expect_fail(banks_tree("phytium,pe2204", 2, flash_only), PLAT_ENOMEM,
+		    "no memory inside the phytium-e2000 port's DRAM windows");
+	/* The same banks on QEMU virt or an unknown board: the tree is trusted. */
+	expect_ok(banks_tree("linux,dummy-virt", 2, flash_only));
+	assert_ranges(plat.mem, plat.n_mem, flash_only, 2);
+	expect_ok(banks_tree(NULL, 2, flash_only));
+	assert_ranges(plat.mem, plat.n_mem, flash_only, 2);
+
+	/* 16 banks are fine, but one split across both windows makes 17. */
+	for (i = 0; i < 15; i++) {
+		many[2 * i] = 0x80000000 + (uint64_t)i * 0x1000000;
+		many[2 * i + 1] = 0x100000;
+	}
+	many[30] = 0xf0000000;
+	many[31] = 0x1f20000000;
+	expect_fail(banks_tree("phytium,pe2204", 16, many), PLAT_ETOOMANY, "more than 16 memory banks");
+	many[31] = 0x100000;
+	expect_ok(banks_tree("phytium,pe2204", 16, many));
+	assert_int_equal(plat.n_mem, 16);
+
+	/* A /memreserve/ only partly covering the firmware's 64 KiB: the port adds its own. */
+	b = banks_tree("phytium,pe2204", 2, pi4g);
+	fb_rsv(b, 0x80000000, 0x8000);
+	expect_ok(b);
+	assert_int_equal(plat.n_reserved, 3);
+	assert_int_equal(plat.reserved[0].size, 0x8000); /* equal bases keep the order added */
+	assert_int_equal(plat.reserved[0].kind, RSV_MEMRESERVE);
+	assert_int_equal(plat.reserved[1].size, 0x10000);
+	assert_int_equal(plat.reserved[1].kind, RSV_BOARD);
+	assert_int_equal(plat.usable[0].base, 0x80010000);
+	/* A larger one covers it: nothing added. */
+	b = banks_tree("phytium,ft2004", 2, pi4g);
+	fb_rsv(b, 0x7ffff000, 0x20000);
+	fb_rsv(b, 0xf0000000, 0x10000000);
+	expect_ok(b);
+	assert_int_equal(plat.n_reserved, 2);
+	assert_int_equal(plat.reserved[0].kind, RSV_MEMRESERVE);
+	assert_int_equal(plat.reserved[1].kind, RSV_MEMRESERVE);
+	assert_int_equal(plat.usable[0].base, 0x8001f000);
+	assert_int_equal(plat.usable[0].size, 0xf0000000 - 0x8001f000);
+}
+
+/* The port's reservations fail the discovery when the table is full, never silently. */
+static void test_phytium_reserved_full(void **state)
+{
+	static const uint64_t bank[] = { 0x80000000, 0x80000000 };
+	char name[32];
+	struct fdtb *b;
+	int i;
+
+	(void)state;
+	for (int left = 0; left <= 2; left++) {
+		b = banks_tree("phytium,pe2204", 1, bank);
+		fb_begin(b, "reserved-memory");
+		fb_prop_u32(b, "#address-cells", 2);
+		fb_prop_u32(b, "#size-cells", 2);
+		fb_prop_empty(b, "ranges");
+		for (i = 0; i < PLAT_MAX_RESERVED - left; i++) {
+			snprintf(name, sizeof(name), "r@%x", i);
+			fb_begin(b, name);
+			fb_prop_cells(b, "reg", 4, 0, 0x90000000 + i * 0x100000, 0, 0x1000);
+			fb_end(b);
+		}
+		fb_end(b);
+		if (left < 2) {
+			expect_fail(b, PLAT_ETOOMANY,
+				    "phytium-e2000 port: cannot add its reserved ranges");
+		} else {
+			expect_ok(b);
+			assert_int_equal(plat.n_reserved, PLAT_MAX_RESERVED);
+		}
+	}
+}
+
+/* Core types from each cpu node's compatible (FACTS 0.2, 2.1). */
+static void test_core_types(void **state)
+{
+	static const char *const compats[] = {
+		"phytium,ftc310\0arm,armv8",	  /* E2000 little */
+		"phytium,ftc664\0arm,armv8",	  /* E2000Q big */
+		"phytium,ftc663\0arm,armv8",	  /* FT-2000/4, D2000 */
+		"arm,cortex-a72",
+		"arm,armv8",			  /* unknown: by compatible */
+		"acme,core\0arm,cortex-a53",	  /* first known string in list order */
+		"arm,cortex-a57\0arm,cortex-a53",
+		"",				  /* an empty string: unknown, compatible "" */
+		NULL,				  /* no compatible at all */
+		"arm,armv8",
+		"acme,core",
+	};
+	static const size_t lens[] = { 25, 25, 25, 15, 10, 25, 30, 1, 0, 10, 10 };
+	static const enum plat_core_type want[] = {
+		CORE_FTC310, CORE_FTC664, CORE_FTC663, CORE_CORTEX_A72, CORE_UNKNOWN,
+		CORE_CORTEX_A53, CORE_CORTEX_A57, CORE_UNKNOWN, CORE_UNKNOWN, CORE_UNKNOWN,
+		CORE_UNKNOWN,
+	};
+	static const uint32_t midr[] = {
+		0x700f3034, 0x701f6643, 0x701f6633, 0x410fd083, 0, 0x410fd034, 0x411fd070, 0, 0, 0, 0,
+	};
+	struct fdtb *b = fb_new();
+	char name[16];
+	uint32_t i;
+
+	(void)state;
+	root_begin(b, NULL);
+	memory_node(b);
+	fb_begin(b, "cpus");
+	fb_prop_u32(b, "#address-cells", 1);
+	fb_prop_u32(b, "#size-cells", 0);
+	for (i = 0; i < ARRAY_SIZE(compats); i++) {
+		snprintf(name, sizeof(name), "cpu@%x", i);
+		fb_begin(b, name);
+		fb_prop_str(b, "device_type", "cpu");
+		if (compats[i])
+			fb_prop(b, "compatible", compats[i], lens[i]);
+		fb_prop_u32(b, "reg", i);
+		fb_end(b);
+	}
+	fb_end(b);
+	expect_ok(b);
+	assert_int_equal(plat.n_cpus, ARRAY_SIZE(compats));
+	for (i = 0; i < ARRAY_SIZE(compats); i++) {
+		assert_int_equal(plat.cpus[i].core, want[i]);
+		assert_int_equal(plat.cpus[i].midr, midr[i]);
+		assert_string_equal(plat.cpus[i].compatible, compats[i] ? compats[i] : "");
+	}
+	assert_string_equal(platform_core_name(CORE_FTC310), "ftc310");
+	assert_string_equal(platform_core_name(CORE_FTC664), "ftc664");
+	assert_string_equal(platform_core_name(CORE_FTC663), "ftc663");
+	assert_string_equal(platform_core_name(CORE_CORTEX_A72), "cortex-a72");
+	assert_string_equal(platform_core_name(CORE_UNKNOWN), "unknown");
+	assert_string_equal(platform_core_name((enum plat_core_type)99), "unknown");
+	/* FACTS 0.2: same part, other revision -> same model under the mask. */
+	assert_int_equal(0x700f3035 & PLAT_MIDR_MODEL_MASK, plat.cpus[0].midr & PLAT_MIDR_MODEL_MASK);
+	assert_int_not_equal(plat.cpus[0].midr & PLAT_MIDR_MODEL_MASK,
+			     plat.cpus[1].midr & PLAT_MIDR_MODEL_MASK);
+
+	assert_true(platform_cpus_same_type(&plat, 0, 0));
+	assert_false(platform_cpus_same_type(&plat, 0, 1));
+	assert_false(platform_cpus_same_type(&plat, 1, 2));
+	assert_true(platform_cpus_same_type(&plat, 4, 9));	/* both "arm,armv8" */
+	assert_false(platform_cpus_same_type(&plat, 4, 10));	/* unknown, different */
+	assert_true(platform_cpus_same_type(&plat, 7, 8));	/* both "" */
+	assert_false(platform_cpus_same_type(&plat, 4, 3));	/* unknown vs known */
+	assert_false(platform_cpus_same_type(&plat, 0, ARRAY_SIZE(compats)));
+	assert_false(platform_cpus_same_type(&plat, 1000, 0));
+
+	/* A compatible that is not a string list. */
+	b = fb_new();
+	root_begin(b, NULL);
+	memory_node(b);
+	fb_begin(b, "cpus");
+	fb_prop_u32(b, "#address-cells", 1);
+	fb_prop_u32(b, "#size-cells", 0);
+	fb_begin(b, "cpu@0");
+	fb_prop_str(b, "device_type", "cpu");
+	fb_prop(b, "compatible", "arm,cortex-a72", 14);
+	fb_prop_u32(b, "reg", 0);
+	fb_end(b);
+	fb_end(b);
+	expect_fail(b, PLAT_EBADTREE, "cpu node /cpus/cpu@0: compatible is not a string list");
+}
+
+/* A console at /uart@1000 (clock-frequency uart_hz unless 0) and a timer (timer_hz, same). */
+static struct fdtb *port_clock_tree(const char *compat, uint32_t uart_hz, uint32_t timer_hz)
+{
+	struct fdtb *b = minimal(compat);
+
+	fb_begin(b, "chosen");
+	fb_prop_str(b, "stdout-path", "/uart@1000");
+	fb_end(b);
+	fb_begin(b, "uart@1000");
+	fb_prop_cells(b, "reg", 4, 0, 0x1000, 0, 0x1000);
+	if (uart_hz)
+		fb_prop_u32(b, "clock-frequency", uart_hz);
+	fb_end(b);
+	fb_begin(b, "timer");
+	fb_prop_str(b, "compatible", "arm,armv8-timer");
+	if (timer_hz)
+		fb_prop_u32(b, "clock-frequency", timer_hz);
+	fb_end(b);
+	return b;
+}
+
+/* Timer and console clocks from the tree, else the port's (FACTS 0.8, 0.9, 1.2). */
+static void test_port_clocks(void **state)
+{
+	static const struct {
+		const char *compat;
+		uint32_t timer_hz, uart_hz;
+	} ports[] = {
+		{ "phytium,pe2204", 50000000, 100000000 }, { "phytium,pe2201", 50000000, 100000000 },
+		{ "phytium,ft-2004", 48000000, 48000000 }, { "phytium,d2000", 48000000, 48000000 },
+		{ "linux,dummy-virt", 62500000, 24000000 }, { NULL, 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(ports); i++) {
+		/* No timer node at all. */
+		expect_ok(minimal(ports[i].compat));
+		assert_int_equal(plat.timer.freq_hz, 0);
+		assert_int_equal(plat.timer.expected_hz, ports[i].timer_hz);
+		/* A timer node without clock-frequency, and a console without a clock. */
+		expect_ok(port_clock_tree(ports[i].compat, 0, 0));
+		assert_int_equal(plat.timer.freq_hz, 0);
+		assert_int_equal(plat.timer.expected_hz, ports[i].timer_hz);
+		assert_int_equal(plat.uart.clock_hz, ports[i].uart_hz);
+		/* The tree wins when it says. */
+		expect_ok(port_clock_tree(ports[i].compat, 1843200, 25000000));
+		assert_int_equal(plat.timer.freq_hz, 25000000);
+		assert_int_equal(plat.timer.expected_hz, 25000000);
+		assert_int_equal(plat.uart.clock_hz, 1843200);
+	}
 }
 
 static void test_add_reserved(void **state)
@@ -1396,6 +1850,10 @@ int main(void)
 		cmocka_unit_test(test_psci),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_board_match),
+		cmocka_unit_test(test_phytium_memory),
+		cmocka_unit_test(test_phytium_reserved_full),
+		cmocka_unit_test(test_core_types),
+		cmocka_unit_test(test_port_clocks),
 		cmocka_unit_test(test_add_reserved),
 		cmocka_unit_test(test_errors_and_args),
 		cmocka_unit_test(test_truncation_sweep),

@@ -131,3 +131,100 @@ int board_node_irqs(const struct dt *dt, int node, uint32_t spec[][3], uint32_t 
 	}
 	return n;
 }
+
+/* ---- CPU core types and the SCMI/SCPI firmware channel ---- */
+
+int board_cpu_node(const struct dt *dt, uint64_t mpidr)
+{
+	int cpus = dt_path_str(dt, "/cpus"), node;
+	const char *type;
+	uint64_t reg, size;
+
+	if (cpus < 0)
+		return -1;
+	for (node = dt_first_child(dt, cpus); node >= 0; node = dt_next_sibling(dt, node)) {
+		if (dt_getprop_str(dt, node, "device_type", &type) || strcmp(type, "cpu"))
+			continue;
+		/* reg is the MPIDR (never the unit name: Phytium's cpu@100 has reg 0x0) */
+		if (!dt_reg(dt, node, 0, &reg, &size) &&
+		    (reg & MPIDR_AFFINITY_MASK) == (mpidr & MPIDR_AFFINITY_MASK))
+			return node;
+	}
+	return -1;
+}
+
+const char *board_cpu_type(const struct dt *dt, uint64_t mpidr)
+{
+	int node = board_cpu_node(dt, mpidr);
+	const char *compat;
+
+	if (node < 0 || dt_getprop_str(dt, node, "compatible", &compat) || !*compat)
+		return "unknown";
+	return compat;
+}
+
+void board_core_name(const char *compat, char *buf, size_t len)
+{
+	const char *s = strchr(compat, ',');
+	size_t i;
+
+	s = s ? s + 1 : compat;
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 'a' + 'A') : s[i];
+	buf[i] = '\0';
+}
+
+/* Adds the reg entries of the node a phandle names; false when the table is full. */
+static bool add_phandle_regs(const struct dt *dt, uint32_t ph, int owner,
+			     struct board_fw_range *out, int *n, int max)
+{
+	struct mem_range regs[BOARD_MAX_REGS];
+	int node = dt_find_phandle(dt, ph), k;
+
+	if (node < 0)
+		return true;
+	k = board_node_regs(dt, node, regs, BOARD_MAX_REGS);
+	for (int i = 0; i < k; i++) {
+		if (*n == max)
+			return false;
+		out[*n].base = regs[i].base;
+		out[*n].size = regs[i].size;
+		out[*n].node = node;
+		out[*n].owner = owner;
+		(*n)++;
+	}
+	return true;
+}
+
+int board_fw_channels(const struct dt *dt, struct board_fw_range *out, int max)
+{
+	static const char *const compats[] = { "arm,scmi", "arm,scmi-smc", "arm,scpi", NULL };
+	const uint8_t *p;
+	uint32_t len, cells, ph;
+	int n = 0, node, mbox;
+
+	for (const char *const *c = compats; *c; c++) {
+		for (node = dt_find_compatible(dt, -1, *c); node >= 0;
+		     node = dt_find_compatible(dt, node, *c)) {
+			if (!enabled(dt, node))
+				continue;
+			/* mboxes = <&mbox cells...>, each entry #mbox-cells long after the phandle */
+			p = dt_getprop(dt, node, "mboxes", &len);
+			for (uint32_t off = 0; p && off + 4 <= len;) {
+				ph = dt_be32(p + off);
+				mbox = dt_find_phandle(dt, ph);
+				if (mbox < 0 || dt_getprop_u32(dt, mbox, "#mbox-cells", &cells))
+					cells = 0;
+				if (!add_phandle_regs(dt, ph, node, out, &n, max))
+					return n;
+				off += 4 * (1 + cells);
+			}
+			/* shmem = <&shm...> */
+			p = dt_getprop(dt, node, "shmem", &len);
+			for (uint32_t off = 0; p && off + 4 <= len; off += 4)
+				if (!add_phandle_regs(dt, dt_be32(p + off), node, out, &n, max))
+					return n;
+		}
+	}
+	return n;
+}

@@ -32,6 +32,7 @@ static const struct {
 	{ "autostart", VM_F_AUTOSTART },
 	{ "introspection", VM_F_INTROSPECTION },
 	{ "stop-on-unhandled", VM_F_STOP_ON_UNHANDLED },
+	{ "mixed-cores", VM_F_MIXED_CORES },
 };
 
 static bool in_list(const char *s, const char *const *list)
@@ -244,7 +245,7 @@ static void parse_flags(const struct config *cfg, struct vm_cfg *vm, const void 
 				break;
 		if (k == ARRAY_SIZE(vm_flags))
 			cfg_die(cfg, vm, NULL,
-				"flags: unknown flag '%s' (known: autostart, introspection, stop-on-unhandled)",
+				"flags: unknown flag '%s' (known: autostart, introspection, stop-on-unhandled, mixed-cores)",
 				s ? s : "");
 		vm->flags |= vm_flags[k].flag;
 	}
@@ -269,6 +270,17 @@ static int pt_mmio_board(const struct config *cfg, const struct vm_cfg *vm,
 	const struct plat_gic *gic = &plat->gic;
 	int node;
 
+	/* Reserved first: firmware memory says more than "board memory". */
+	for (uint32_t i = 0; i < plat->n_reserved; i++)
+		if (overlaps(r->base, r->size, plat->reserved[i].base, plat->reserved[i].size))
+			PT_MMIO_DIE(cfg, vm, r, "overlaps %s [0x%llx, 0x%llx)",
+				    plat->reserved[i].kind == RSV_BOARD ?
+					    "firmware memory the board port reserves" :
+				    plat->reserved[i].kind == RSV_MEMRESERVE ?
+					    "reserved memory (/memreserve/ of the board tree)" :
+					    "reserved memory (/reserved-memory of the board tree)",
+				    ULL(plat->reserved[i].base),
+				    ULL(plat->reserved[i].base + plat->reserved[i].size));
 	for (uint32_t i = 0; i < plat->n_mem; i++)
 		if (overlaps(r->base, r->size, plat->mem[i].base, plat->mem[i].size))
 			PT_MMIO_DIE(cfg, vm, r, "overlaps board memory [0x%llx, 0x%llx)",
@@ -276,7 +288,8 @@ static int pt_mmio_board(const struct config *cfg, const struct vm_cfg *vm,
 	/* A console of unknown size still has its first byte. */
 	if (plat->uart.present &&
 	    overlaps(r->base, r->size, plat->uart.base, MAX(plat->uart.size, 1ULL)))
-		PT_MMIO_DIE(cfg, vm, r, "overlaps the board's console UART [0x%llx, 0x%llx)",
+		PT_MMIO_DIE(cfg, vm, r,
+			    "overlaps the board's console UART [0x%llx, 0x%llx) (its stdout-path, ftvisor's own console)",
 			    ULL(plat->uart.base), ULL(plat->uart.base + MAX(plat->uart.size, 1ULL)));
 	if (gic->version && overlaps(r->base, r->size, gic->gicd_base, gic->gicd_size))
 		PT_MMIO_DIE(cfg, vm, r, "overlaps the board's GIC distributor [0x%llx, 0x%llx)",
@@ -290,6 +303,36 @@ static int pt_mmio_board(const struct config *cfg, const struct vm_cfg *vm,
 	if (node < 0)
 		PT_MMIO_DIE(cfg, vm, r, "not inside the reg of any enabled device of the board");
 	return node;
+}
+
+/*
+ * The firmware's SCMI/SCPI channel (mailbox + shared memory): whoever drives it sets CPU
+ * clocks and reads sensors for the whole SoC, so at most one VM may be given any part of it.
+ */
+static void pt_mmio_fw_channel(const struct config *cfg, struct vm_cfg *vm,
+			       const struct bundle_mmio *r)
+{
+	struct board_fw_range fw[16];
+	char path[128], owner[128];
+	int n = board_fw_channels(&cfg->board, fw, 16);
+
+	for (int i = 0; i < n; i++) {
+		if (!overlaps(r->base, r->size, fw[i].base, fw[i].size))
+			continue;
+		for (const struct vm_cfg *o = cfg->vms; o < vm; o++) {
+			if (o->fw_channel != fw[i].owner)
+				continue;
+			if (dt_node_path(&cfg->board, fw[i].node, path, sizeof(path)) < 0)
+				snprintf(path, sizeof(path), "?");
+			if (dt_node_path(&cfg->board, fw[i].owner, owner, sizeof(owner)) < 0)
+				snprintf(owner, sizeof(owner), "?");
+			PT_MMIO_DIE(cfg, vm, r,
+				    "is part of the firmware channel %s (%s [0x%llx, 0x%llx)), already passed through to %s (%s): only one VM may own it",
+				    owner, path, ULL(fw[i].base), ULL(fw[i].base + fw[i].size),
+				    o->node, o->name);
+		}
+		vm->fw_channel = fw[i].owner;
+	}
 }
 
 static void parse_pt_mmio(const struct config *cfg, struct vm_cfg *vm, const void *fdt,
@@ -334,6 +377,7 @@ static void parse_pt_mmio(const struct config *cfg, struct vm_cfg *vm, const voi
 			PT_MMIO_DIE(cfg, vm, r, "overlaps the VM's RAM [0x%llx, 0x%llx)",
 				    ULL(vm->mem_ipa), ULL(vm->mem_ipa + vm->mem_size));
 		vm->pt_node[k] = pt_mmio_board(cfg, vm, r);
+		pt_mmio_fw_channel(cfg, vm, r);
 		for (size_t i = 0; i < ARRAY_SIZE(emulated); i++)
 			if (overlaps(r->base, r->size, emulated[i].base, emulated[i].size))
 				PT_MMIO_DIE(cfg, vm, r,
@@ -404,6 +448,31 @@ static void parse_pt_irqs(const struct config *cfg, struct vm_cfg *vm, const voi
 	}
 }
 
+/*
+ * The vCPUs of one VM on one core type (the compatible of each board cpu node): a guest sees
+ * one MIDR and one cache geometry, and the E2000's FTC310 and FTC664 differ in both. The flag
+ * "mixed-cores" allows it anyway.
+ */
+static void check_core_types(const struct config *cfg, const struct vm_cfg *vm)
+{
+	const char *t0, *t;
+	char n0[32], n[32];
+
+	if (vm->flags & VM_F_MIXED_CORES)
+		return;
+	t0 = board_cpu_type(&cfg->board, vm->mpidr[0]);
+	for (uint32_t i = 1; i < vm->n_vcpus; i++) {
+		t = board_cpu_type(&cfg->board, vm->mpidr[i]);
+		if (strcmp(t, t0)) {
+			board_core_name(t0, n0, sizeof(n0));
+			board_core_name(t, n, sizeof(n));
+			cfg_die(cfg, vm, NULL,
+				"cpus: 0x%llx is an %s core (\"%s\") but 0x%llx an %s core (\"%s\"): a VM's vCPUs must be on one core type, or add flag \"mixed-cores\"",
+				ULL(vm->mpidr[0]), n0, t0, ULL(vm->mpidr[i]), n, t);
+		}
+	}
+}
+
 static void parse_vm(struct config *cfg, struct vm_cfg *vm, const void *fdt, int node,
 		     const struct platform *plat)
 {
@@ -422,6 +491,7 @@ static void parse_vm(struct config *cfg, struct vm_cfg *vm, const void *fdt, int
 		if (!strcmp(o->name, name))
 			cfg_die(cfg, vm, NULL, "duplicate name '%s' (also %s)", name, o->node);
 
+	vm->fw_channel = -1;
 	check_props(cfg, vm, NULL, fdt, node, vm_props);
 	check_nodes(cfg, vm, NULL, fdt, node, NULL);
 	parse_cpus(cfg, vm, fdt, node, plat);
@@ -437,15 +507,13 @@ static void parse_vm(struct config *cfg, struct vm_cfg *vm, const void *fdt, int
 	if (console && strcmp(console, "pl011"))
 		cfg_die(cfg, vm, NULL, "console: unknown console '%s' (only \"pl011\")", console);
 	parse_flags(cfg, vm, fdt, node);
+	check_core_types(cfg, vm);
 	parse_priority(cfg, vm, fdt, node);
 	parse_pt_mmio(cfg, vm, fdt, node);
 	parse_pt_irqs(cfg, vm, fdt, node);
 }
 
 /* ---- inter-VM channels (/ivc) ---- */
-
-#define IVC_WIN_BASE IVC_MMIO32_IPA
-#define IVC_WIN_END (IVC_ECAM_IPA + IVC_ECAM_SIZE)
 
 /* A list of non-empty strings (count >= 1); dies with "prop: must be ..." otherwise. */
 static int get_strlist(const struct config *cfg, const char *path, const void *fdt, int node,
@@ -544,34 +612,25 @@ static void parse_members(const struct config *cfg, struct chan_cfg *ch, const v
 }
 
 /*
- * What the members of the channel just parsed (the last of cfg->channels) see: the IVC
- * window clear of their RAM and passthrough regions, their BAR2s inside the prefetchable
- * window, this channel's INTx not one of their passthrough interrupts.
+ * What the members of the channel just parsed (the last of cfg->channels) see: their BAR2s
+ * inside the prefetchable window, what their channels so far occupy (ivc_spans(): register
+ * pages, shared memory, PCI ECAM) clear of their RAM and passthrough regions, this channel's
+ * INTx not one of their passthrough interrupts. The rest of [0x10000000, 0x3f100000) is
+ * theirs to use (on Phytium boards the devices passed through at IPA = PA lie there).
  */
 static void check_members(const struct config *cfg, const struct chan_cfg *ch)
 {
 	struct bundle_channel table[BUNDLE_MAX_CHANNELS];
 	struct ivc_endpoint ep[IVC_MAX_SLOTS];
+	struct ivc_span sp[IVC_MAX_SPANS];
 	const struct ivc_endpoint *mine;
 	const struct vm_cfg *vm;
 	uint64_t end;
-	int n;
+	int n, n_sp;
 
 	config_channel_table(cfg, table);
 	for (uint32_t k = 0; k < ch->n_members; k++) {
 		vm = &cfg->vms[ch->member_vm[k]];
-		if (vm->mem_ipa < IVC_WIN_END && vm->mem_ipa + vm->mem_size > IVC_WIN_BASE)
-			cfg_die(cfg, NULL, ch->node,
-				"members: '%s': guest RAM [0x%llx, 0x%llx) overlaps the IVC window [0x%llx, 0x%llx) where members see their channels (PCI ECAM and BARs)",
-				vm->name, ULL(vm->mem_ipa), ULL(vm->mem_ipa + vm->mem_size),
-				ULL(IVC_WIN_BASE), ULL(IVC_WIN_END));
-		for (uint32_t j = 0; j < vm->n_pt_mmio; j++)
-			if (overlaps(vm->pt_mmio[j].base, vm->pt_mmio[j].size, IVC_WIN_BASE,
-				     IVC_WIN_END - IVC_WIN_BASE))
-				cfg_die(cfg, NULL, ch->node,
-					"members: '%s': passthrough-mmio 0x%llx (0x%llx bytes) overlaps the IVC window [0x%llx, 0x%llx)",
-					vm->name, ULL(vm->pt_mmio[j].base), ULL(vm->pt_mmio[j].size),
-					ULL(IVC_WIN_BASE), ULL(IVC_WIN_END));
 		n = ivc_layout(table, cfg->n_channels, ch->member_vm[k], ep, &end);
 		if (n == IVC_LAYOUT_E_WINDOW)
 			cfg_die(cfg, NULL, ch->node,
@@ -581,6 +640,22 @@ static void check_members(const struct config *cfg, const struct chan_cfg *ch)
 		if (n <= 0) /* 8 channels at most, sizes checked: cannot happen */
 			cfg_die(cfg, NULL, ch->node, "members: '%s': %s", vm->name,
 				ivc_layout_strerror(n));
+		n_sp = ivc_spans(n, end, sp);
+		for (int s = 0; s < n_sp; s++)
+			if (overlaps(vm->mem_ipa, vm->mem_size, sp[s].base, sp[s].size))
+				cfg_die(cfg, NULL, ch->node,
+					"members: '%s': guest RAM [0x%llx, 0x%llx) overlaps the VM's IVC %s [0x%llx, 0x%llx)",
+					vm->name, ULL(vm->mem_ipa), ULL(vm->mem_ipa + vm->mem_size),
+					sp[s].name, ULL(sp[s].base), ULL(sp[s].base + sp[s].size));
+		for (uint32_t j = 0; j < vm->n_pt_mmio; j++)
+			for (int s = 0; s < n_sp; s++)
+				if (overlaps(vm->pt_mmio[j].base, vm->pt_mmio[j].size, sp[s].base,
+					     sp[s].size))
+					cfg_die(cfg, NULL, ch->node,
+						"members: '%s': passthrough-mmio 0x%llx (0x%llx bytes) overlaps the VM's IVC %s [0x%llx, 0x%llx)",
+						vm->name, ULL(vm->pt_mmio[j].base),
+						ULL(vm->pt_mmio[j].size), sp[s].name,
+						ULL(sp[s].base), ULL(sp[s].base + sp[s].size));
 		mine = &ep[n - 1];
 		for (uint32_t j = 0; j < vm->n_pt_irqs; j++)
 			if (vm->pt_irqs[j] == mine->intid)

@@ -156,38 +156,45 @@ static const char *const fixed_nodes[] = {
 };
 #define PCI_NODE "pcie@3f000000"
 
-/* The VM's channel endpoints (ivc_layout()): their number, 0 when it is in no channel. */
+/*
+ * The VM's channel endpoints (ivc_layout()): their number, 0 when it is in no channel;
+ * *bar2_end the end of their shared memory.
+ */
 static int vm_endpoints(const struct config *cfg, const struct vm_cfg *vm,
-			struct ivc_endpoint ep[IVC_MAX_SLOTS])
+			struct ivc_endpoint ep[IVC_MAX_SLOTS], uint64_t *bar2_end)
 {
 	struct bundle_channel table[BUNDLE_MAX_CHANNELS];
 	int n;
 
 	config_channel_table(cfg, table);
-	n = ivc_layout(table, cfg->n_channels, (uint32_t)(vm - cfg->vms), ep, NULL);
+	n = ivc_layout(table, cfg->n_channels, (uint32_t)(vm - cfg->vms), ep, bar2_end);
 	if (n < 0) /* config_parse() checked the layout */
 		cfg_die(cfg, vm, NULL, "ivc: %s", ivc_layout_strerror(n));
 	return n;
 }
 
 /*
- * The emulated ECAM host bridge of a channel member (include/ftvisor/ivc.h): bus 0 only, the
- * BAR0 and BAR2 windows as 1:1 ranges, one INTA entry per slot to its SPI on the virtual GIC.
- * The hypervisor programs the BARs (linux,pci-probe-only in /chosen).
+ * The emulated ECAM host bridge of a channel member (include/ftvisor/ivc.h): bus 0 only, as
+ * 1:1 ranges only what the endpoints use (ivc_spans()): the MEM32 window is their register
+ * pages (n * 4 KiB from IVC_MMIO32_IPA), the 64-bit prefetchable one their shared memory
+ * [IVC_PREF_IPA, bar2_end), so the windows never cover devices passed through at IPA = PA
+ * elsewhere in [IVC_MMIO32_IPA, IVC_ECAM_IPA); one INTA entry per slot to its SPI on the
+ * virtual GIC. The hypervisor programs the BARs (linux,pci-probe-only in /chosen).
  */
-static int gen_pci(void *fdt, const struct ivc_endpoint *ep, int n)
+static int gen_pci(void *fdt, const struct ivc_endpoint *ep, int n, uint64_t bar2_end)
 {
 	const uint64_t reg[] = { IVC_ECAM_IPA, IVC_ECAM_SIZE };
 	const fdt32_t bus_range[] = { cpu_to_fdt32(0), cpu_to_fdt32(0) };
+	const uint64_t mem32 = (uint64_t)n * IVC_REGS_SIZE, pref = bar2_end - IVC_PREF_IPA;
 	const fdt32_t ranges[] = {
 		cpu_to_fdt32(PCI_SPACE_MEM32), cpu_to_fdt32(IVC_MMIO32_IPA >> 32),
 		cpu_to_fdt32((uint32_t)IVC_MMIO32_IPA), cpu_to_fdt32(IVC_MMIO32_IPA >> 32),
-		cpu_to_fdt32((uint32_t)IVC_MMIO32_IPA), cpu_to_fdt32(IVC_MMIO32_SIZE >> 32),
-		cpu_to_fdt32((uint32_t)IVC_MMIO32_SIZE),
+		cpu_to_fdt32((uint32_t)IVC_MMIO32_IPA), cpu_to_fdt32(mem32 >> 32),
+		cpu_to_fdt32((uint32_t)mem32),
 		cpu_to_fdt32(PCI_SPACE_MEM64_PREF), cpu_to_fdt32(IVC_PREF_IPA >> 32),
 		cpu_to_fdt32((uint32_t)IVC_PREF_IPA), cpu_to_fdt32(IVC_PREF_IPA >> 32),
-		cpu_to_fdt32((uint32_t)IVC_PREF_IPA), cpu_to_fdt32(IVC_PREF_SIZE >> 32),
-		cpu_to_fdt32((uint32_t)IVC_PREF_SIZE),
+		cpu_to_fdt32((uint32_t)IVC_PREF_IPA), cpu_to_fdt32(pref >> 32),
+		cpu_to_fdt32((uint32_t)pref),
 	};
 	const fdt32_t map_mask[] = { cpu_to_fdt32(0x1f << PCI_DEVFN_SHIFT), 0, 0,
 				     cpu_to_fdt32(7) };
@@ -359,7 +366,8 @@ static void generate(const struct config *cfg, struct vm_cfg *vm)
 	const uint64_t mem_reg[] = { vm->mem_ipa, vm->mem_size };
 	void *fdt = xcalloc(1, GEN_BUF_SIZE);
 	struct ivc_endpoint ep[IVC_MAX_SLOTS];
-	int err = 0, n_ep = vm_endpoints(cfg, vm, ep);
+	uint64_t bar2_end;
+	int err = 0, n_ep = vm_endpoints(cfg, vm, ep, &bar2_end);
 	char node[32], model[64];
 
 	/* libfdt's sequential writer returns 0 or a negative error; OR-ing keeps "some error". */
@@ -389,7 +397,7 @@ static void generate(const struct config *cfg, struct vm_cfg *vm)
 	err |= gen_devices(fdt);
 	err |= gen_passthrough(cfg, vm, fdt, n_ep > 0);
 	if (n_ep > 0)
-		err |= gen_pci(fdt, ep, n_ep);
+		err |= gen_pci(fdt, ep, n_ep, bar2_end);
 	err |= gen_chosen(fdt, vm, n_ep > 0);
 	err |= fdt_end_node(fdt);
 	err |= fdt_finish(fdt);

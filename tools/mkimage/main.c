@@ -22,9 +22,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: " TOOL " --hypervisor FTVISOR.bin --config CONFIG.{dts,dtb}\n"
 		"                       --board BOARD.{dts,dtb} [-I DIR]... -o OUT.bin\n"
+		"       " TOOL " ... --plan [--load-addr ADDR] [--dtb-addr ADDR] [-o OUT.bin]\n"
 		"Packs ftvisor.bin, the VMs of CONFIG (checked against the board's device tree)\n"
 		"and their images into one bootable file. Image paths in CONFIG are relative to\n"
-		"its directory, then to each -I DIR. See docs/config.md.\n");
+		"its directory, then to each -I DIR. See docs/config.md.\n"
+		"--plan also simulates the whole boot on the board (load address, hypervisor\n"
+		"memory, each VM's RAM and channel in the hypervisor's allocation order, CPU map,\n"
+		"console) and fails when something does not fit or lands on reserved memory;\n"
+		"-o is then optional.\n");
 }
 
 /* "64 KiB", "2 MiB" */
@@ -80,7 +85,7 @@ static void channel_summary(const struct config *cfg, uint32_t id)
 static void vm_summary(const struct vm_cfg *vm, uint32_t id)
 {
 	static const char *const flag_names[] = { "autostart", "introspection",
-						  "stop-on-unhandled" };
+						  "stop-on-unhandled", "mixed-cores" };
 	char cpus[128], flags[64], pt[256];
 	size_t used = 0;
 
@@ -125,6 +130,9 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "include", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "plan", no_argument, NULL, 'P' },
+		{ "load-addr", required_argument, NULL, 'L' },
+		{ "dtb-addr", required_argument, NULL, 'D' },
 		{ 0 },
 	};
 	static struct config cfg;
@@ -134,7 +142,9 @@ int main(int argc, char **argv)
 	struct hyp_image hyp;
 	uint64_t bundle_size, footprint;
 	uint8_t *bundle;
-	char err[160];
+	struct plan_opts popts = { 0 };
+	bool plan = false;
+	char err[160], *end;
 	int c;
 
 	cfg.incdirs = xcalloc((size_t)argc, sizeof(*cfg.incdirs));
@@ -146,10 +156,19 @@ int main(int argc, char **argv)
 		case 'o': out_path = optarg; break;
 		case 'I': cfg.incdirs[cfg.n_incdirs++] = optarg; break;
 		case 'h': usage(stdout); return 0;
+		case 'P': plan = true; break;
+		case 'L':
+		case 'D':
+			*(c == 'L' ? &popts.load_addr : &popts.dtb_addr) = strtoull(optarg, &end, 0);
+			if (!*optarg || *end) {
+				usage(stderr);
+				return 2;
+			}
+			break;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind != argc || !hyp_path || !cfg.src || !board_path || !out_path) {
+	if (optind != argc || !hyp_path || !cfg.src || !board_path || (!out_path && !plan)) {
 		usage(stderr);
 		return 2;
 	}
@@ -168,6 +187,15 @@ int main(int argc, char **argv)
 	/* ftvisor occupies its image and the bundle behind it, in 2 MiB blocks, plus headroom. */
 	footprint = ALIGN_UP(hyp.image_size + bundle_size, BUNDLE_MEM_ALIGN) + HYP_HEADROOM;
 	config_check_memory(&cfg, &plat, footprint);
+	if (plan) {
+		popts.hyp_image_size = hyp.image_size;
+		popts.text_offset = get_le64(hyp.file.data + IMAGE_TEXT_OFFSET);
+		popts.bundle_size = bundle_size;
+		popts.dtb_size = board.size;
+		plan_run(&cfg, &plat, &popts);
+		if (!out_path)
+			return 0;
+	}
 	output_write(out_path, &hyp, bundle, bundle_size);
 
 	snprintf(err, sizeof(err), ", %u channel%s", cfg.n_channels,

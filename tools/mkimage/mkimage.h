@@ -10,6 +10,7 @@
  *   guestdt.c  the guest device tree: generated (docs/guest-abi.md) or a supplied one patched
  *   output.c   the bundle, the hypervisor's Image header, the atomic write
  *   util.c     errors, files, dtc
+ *   plan.c     --plan: the whole boot simulated on the host (frame allocator linked in)
  */
 #ifndef FTVISOR_TOOLS_MKIMAGE_H
 #define FTVISOR_TOOLS_MKIMAGE_H
@@ -79,6 +80,7 @@ struct vm_cfg {
 	struct bundle_mmio pt_mmio[BUNDLE_MAX_PT_MMIO];
 	int pt_node[BUNDLE_MAX_PT_MMIO];
 	uint32_t pt_irqs[BUNDLE_MAX_PT_IRQS];
+	int fw_channel;		/* board node of the SCMI/SCPI channel it was given, or -1 */
 };
 
 /* An inter-VM channel, /ivc/channel@N (docs/config.md, docs/ivc.md). */
@@ -105,6 +107,21 @@ struct config {
 	const struct platform *plat;	/* the board as platform_discover() found it */
 	struct dt board;		/* its tree (lib/fdt.h), for the devices it has */
 };
+
+/* A VM whose vCPUs may be on different core types (the lead adds it to core/bundle.h). */
+#ifndef VM_F_MIXED_CORES
+#define VM_F_MIXED_CORES (1u << 3)
+/* plan.c: the whole-boot simulation (--plan) */
+struct plan_opts {
+	uint64_t hyp_image_size;	/* ftvisor's own image_size (before the bundle) */
+	uint64_t text_offset;		/* its Image header's text_offset */
+	uint64_t bundle_size;
+	uint64_t dtb_size;		/* the board tree's size */
+	uint64_t load_addr, dtb_addr;	/* 0: the board port's usual ones */
+};
+void plan_run(const struct config *cfg, const struct platform *plat, const struct plan_opts *o);
+
+#endif
 
 /* util.c */
 void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);
@@ -151,6 +168,23 @@ int board_node_regs(const struct dt *dt, int node, struct mem_range *out, int ma
  * 16 + n); -1 when they are not the GIC's, unreadable or more than max.
  */
 int board_node_irqs(const struct dt *dt, int node, uint32_t spec[][3], uint32_t *intids, int max);
+/* The enabled /cpus node whose reg is this MPIDR, or -1. */
+int board_cpu_node(const struct dt *dt, uint64_t mpidr);
+/* Its core type: the first compatible string ("phytium,ftc664"), or "unknown". */
+const char *board_cpu_type(const struct dt *dt, uint64_t mpidr);
+/* "phytium,ftc664" -> "FTC664" */
+void board_core_name(const char *compat, char *buf, size_t len);
+/*
+ * The registers of the firmware's power/clock channel (an enabled arm,scmi / arm,scpi node:
+ * the mailboxes its mboxes name and the shared memory its shmem names), as CPU physical
+ * ranges: their number (at most max). Only one VM may own that channel.
+ */
+struct board_fw_range {
+	uint64_t base, size;
+	int node;	/* the mailbox or shared-memory node */
+	int owner;	/* the scmi/scpi node */
+};
+int board_fw_channels(const struct dt *dt, struct board_fw_range *out, int max);
 
 /* images.c */
 void images_load(struct config *cfg);
@@ -168,5 +202,15 @@ void hyp_load(const char *path, struct hyp_image *hyp);
 uint8_t *bundle_make(const struct config *cfg, uint64_t *size);
 void output_write(const char *path, const struct hyp_image *hyp, const uint8_t *bundle,
 		  uint64_t bundle_size);
+
+/* plan.c: the whole-boot simulation (--plan) */
+struct plan_opts {
+	uint64_t hyp_image_size;	/* ftvisor's own image_size (before the bundle) */
+	uint64_t text_offset;		/* its Image header's text_offset */
+	uint64_t bundle_size;
+	uint64_t dtb_size;		/* the board tree's size */
+	uint64_t load_addr, dtb_addr;	/* 0: the board port's usual ones */
+};
+void plan_run(const struct config *cfg, const struct platform *plat, const struct plan_opts *o);
 
 #endif

@@ -134,6 +134,12 @@ void __noreturn boot_main(uint64_t dtb, uint64_t el, uint64_t load)
 		refuse("this CPU has no GICv3 system-register interface (ID_AA64PFR0_EL1.GIC = 0)");
 	if (plat.gic.version != 3)
 		refuse("the device tree describes no GICv3 (compatible \"arm,gic-v3\")");
+	if (boot.features.pa_bits < 64 && platform_pa_end(&plat) > BIT(boot.features.pa_bits)) {
+		printk("ftvisor: the device tree has memory or devices up to 0x%lx; this CPU's PA "
+		       "range is %u bits (PARange %u)\n", platform_pa_end(&plat) - 1,
+		       boot.features.pa_bits, boot.features.parange);
+		refuse("the CPU's physical address range is smaller than the hypervisor needs");
+	}
 	idx = platform_cpu_index(&plat, arch_this_mpidr());
 	if (idx < 0)
 		refuse("the boot CPU's MPIDR is not in the device tree's /cpus");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "arch/arm64/cpuinfo.h"
 #include "arch/arm64/sysreg.h"
+#include "platform/platform.h"
 
 void cpu_features_read(struct cpu_features *f)
 {
@@ -42,4 +43,24 @@ const char *midr_name(uint64_t midr)
 		    MIDR_PARTNUM(midr) == names[i].part)
 			return names[i].name;
 	return "unknown";
+}
+
+static void raise_end(uint64_t *end, uint64_t base, uint64_t size)
+{
+	if (size && base + size > *end)
+		*end = base + size;
+}
+
+uint64_t platform_pa_end(const struct platform *p)
+{
+	uint64_t end = 0;
+
+	for (uint32_t i = 0; i < p->n_mem; i++)
+		raise_end(&end, p->mem[i].base, p->mem[i].size);
+	if (p->uart.present)
+		raise_end(&end, p->uart.base, MAX(p->uart.size, 4096ULL));
+	raise_end(&end, p->gic.gicd_base, MAX(p->gic.gicd_size, 0x10000ULL));
+	for (uint32_t i = 0; i < p->gic.n_gicr; i++)
+		raise_end(&end, p->gic.gicr[i].base, p->gic.gicr[i].size);
+	return end;
 }

@@ -16,6 +16,10 @@ struct cpu_features {
 };
 
 void cpu_features_read(struct cpu_features *f);
+/* One past the highest physical address the hypervisor itself maps (RAM banks, console,
+ * GIC): it must lie within the CPU's physical address range (ID_AA64MMFR0_EL1.PARange). */
+struct platform;
+uint64_t platform_pa_end(const struct platform *p);
 /* "Cortex-A72", "FTC664", ... or "unknown". */
 const char *midr_name(uint64_t midr);
 
