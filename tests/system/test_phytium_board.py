@@ -55,3 +55,18 @@ def test_phytium_pi_bundle_on_qemu_virt(qemu):
     assert not any(re.search(r"\b(little|big|all)\b", l) for l in reply), reply
     reply = sh.run("vm create all")
     assert any(l.startswith("error: ") for l in reply), reply
+
+
+def test_phytium_pi_demo_image_on_qemu_virt(qemu):
+    """The real board image (`make boards`: configs/phytium-pi/demo.dts checked against the
+    Phytium Pi tree) goes as far as QEMU allows: its FTC310/FTC664 CPUs are named missing."""
+    image = os.path.join(ROOT, "build", "boards", "phytium-pi-demo.bin")
+    if not os.path.exists(image):
+        subprocess.run(["make", "-s", "boards"], cwd=ROOT, check=True)
+    q = qemu(image=image)
+    q.expect(r"ftvisor: vm 'linux': CPU 0x100 \(vCPU 1\) is not in this machine", TIMEOUT)
+    q.expect(r"ftvisor: vm 'rt': CPU 0x201 \(vCPU 0\) is not in this machine", TIMEOUT)
+    q.expect(r"ftvisor: this bundle does not fit this machine: 2 problems; no VMs started",
+             TIMEOUT)
+    sh = Shell(q)
+    assert sh.json("status")["vms"] == 0
