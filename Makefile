@@ -116,6 +116,10 @@ deps:
 run: deps all bundles
 	IMAGE=$(OUT)/ftvisor-demo.bin scripts/run-qemu.sh
 
+# Deterministic figures (-icount): bench/results/latest.{json,md,png}, change vs bench/baseline.json.
+bench: deps all bundles
+	$(HOSTPY) scripts/bench.py
+
 unit: deps
 	$(MAKE) -C tests/unit check
 
@@ -140,4 +144,4 @@ format:
 clean:
 	rm -rf $(OUT)
 
-.PHONY: all deps run unit fuzz tooltest systest test format clean guests tools bundles boards linux-images
+.PHONY: all deps run bench unit fuzz tooltest systest test format clean guests tools bundles boards linux-images

@@ -37,5 +37,20 @@ void main(void *dtb)
 	psci = psci_version();
 	test_result(psci == 0x10000, "psci-version", "PSCI VERSION 0x%lx, expected 0x10000 (1.0)",
 		    (uint64_t)psci);
+	/* Under ftvisor the PMU is hidden: every register reads as zero and enabling the cycle
+	 * counter does nothing (no VM may watch or steer the physical counters). */
+	if (ver == 0x10000) {
+		uint64_t pmcr, c0, c1;
+
+		asm volatile("msr pmcr_el0, %0" ::"r"(1ULL));
+		asm volatile("msr pmcntenset_el0, %0" ::"r"(1ULL << 31));
+		asm volatile("isb; mrs %0, pmcr_el0" : "=r"(pmcr));
+		asm volatile("mrs %0, pmccntr_el0" : "=r"(c0));
+		for (volatile int i = 0; i < 10000; i++)
+			;
+		asm volatile("mrs %0, pmccntr_el0" : "=r"(c1));
+		test_result(pmcr == 0 && c0 == 0 && c1 == 0, "hello-pmu-hidden",
+			    "PMCR_EL0 0x%lx, PMCCNTR_EL0 %lu then %lu", pmcr, c0, c1);
+	}
 	test_done();
 }

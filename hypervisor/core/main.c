@@ -27,6 +27,15 @@ const struct platform *hyp_platform;
 uint64_t hyp_image_base;
 static const struct platform *plat;
 static uint32_t hyp_timer_intid;
+static uint64_t banner_at;
+
+/* Counter ticks since reset in microseconds (the counter starts at 0 on QEMU; boot time). */
+static uint64_t counter_us(uint64_t t)
+{
+	uint64_t mhz = arch_counter_freq() / 1000000;
+
+	return mhz ? t / mhz : 0;
+}
 
 void *frame_pa_to_ptr(uint64_t pa)
 {
@@ -113,6 +122,7 @@ void __noreturn hyp_main(const struct boot_info *bi)
 	arch_cpu_init();
 	this_cpu()->midr = f->midr;
 
+	banner_at = arch_counter();
 	printk("ftvisor %s (%s), a type-1 hypervisor for Phytium ARMv8 - Apache-2.0\n",
 	       FTVISOR_VERSION, FTVISOR_GIT);
 	printk("board: %s (compatible \"%s\", port %s)\n",
@@ -175,6 +185,8 @@ void __noreturn hyp_main(const struct boot_info *bi)
 		printk("ftvisor: ready (%s; %u VMs). Shell: 'help'; Ctrl-] N: VM N's console, "
 		       "Ctrl-] s: back to the shell. QEMU: Ctrl-A X quits.\n",
 		       failures ? "SELF-TEST FAILURES" : "self-tests passed", n);
+		printk("ftvisor: boot took %lu us of counter time (banner at %lu us)\n",
+		       counter_us(arch_counter()), counter_us(banner_at));
 		shell_prompt();
 	} else {
 		printk("ftvisor: ready (%s; no boot bundle, so no VMs). QEMU: Ctrl-A X quits.\n",

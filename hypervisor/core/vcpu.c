@@ -214,6 +214,18 @@ static void handle_data_abort(struct vcpu *v, const struct trap_syndrome *t)
 #define ISS_ICC_ASGI1R SYSREG_ISS(3, 0, 12, 11, 6)
 #define ISS_ICC_SGI0R SYSREG_ISS(3, 0, 12, 11, 7)
 
+/* PMU registers (trapped by MDCR_EL2.TPM): op0 3 with CRn 9 / CRm 12-14 (PMCR, PMCNTEN*,
+ * PMOVS*, PMSELR, PMCCNTR, PMXEV*, PMUSERENR, PMINTEN*, PMMIR) or op1 3 / CRn 14 / CRm 8-15
+ * (PMEVCNTRn, PMEVTYPERn, PMCCFILTR). */
+static bool is_pmu_register(uint32_t iss)
+{
+	uint32_t op0 = (iss >> 20) & 3, op1 = (iss >> 14) & 7, crn = (iss >> 10) & 15;
+	uint32_t crm = (iss >> 1) & 15;
+
+	return op0 == 3 && ((crn == 9 && crm >= 12 && crm <= 14) ||
+			    (op1 == 3 && crn == 14 && crm >= 8));
+}
+
 static void handle_sysreg(struct vcpu *v, uint64_t esr)
 {
 	uint32_t iss = (uint32_t)ESR_ISS(esr), rt = (iss >> 5) & 0x1f;
@@ -229,6 +241,9 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 	case ISS_ICC_SGI0R:
 		break; /* group 0 does not exist for guests */
 	default:
+		if (is_pmu_register(iss))
+			break; /* no PMU for guests: reads as zero, writes ignored (Linux resets
+				* PMUSERENR_EL0 at boot, so undefined would kill it) */
 		/* Implementation-defined, auxiliary and set/way registers: undefined for guests. */
 		vcpu_inject_sync(&v->ctx.regs, 0x00, 0, 0);
 		return;

@@ -83,7 +83,7 @@ def test_operations_and_invalid_transitions(qemu):
     sh.ok("vm create tiny t2")
     assert "is created: cannot pause" in sh.error("vm pause t1")
     sh.ok("vm start t1")
-    q.wait_for(r"\[t1\] DONE hello passed=3 failed=0", TIMEOUT)
+    q.wait_for(r"\[t1\] DONE hello passed=4 failed=0", TIMEOUT)
     sh.ok("vm destroy t1")
     sh.ok("vm destroy t2")  # never started
     assert "no vm named 't1'" in sh.error("vm info t1")

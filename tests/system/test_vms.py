@@ -73,6 +73,7 @@ def test_basics_mmio_sysoff(qemu):
     expect_done(q, "hello")
     hello = "\n".join(vm_lines(q, "hello"))
     assert "hello from hello" in hello
+    assert "PASS hello-pmu-hidden" in hello
     assert "hello from the config" in hello  # bootargs reached the guest's device tree
     expect_done(q, "mmio")
     # The others are still alive after sysoff went away.

@@ -184,7 +184,10 @@ void arch_cpu_init(void)
 	/* Physical IRQ/FIQ/SError are taken to EL2; lower ELs run AArch64. */
 	write_sysreg(hcr_el2, HCR_HOST);
 	write_sysreg(cptr_el2, 0x33ff);		/* RES1 bits only: no FP/SIMD traps */
-	write_sysreg(mdcr_el2, 0);
+	/* Guests get no PMU: every PMU register access traps (TPM, TPMCR; Arm ARM D13.2.77) and
+	 * reads as zero (core/vcpu.c), so no VM can watch or steer counters another uses or
+	 * count at EL2. */
+	write_sysreg(mdcr_el2, MDCR_EL2_TPM | MDCR_EL2_TPMCR);
 	write_sysreg(cnthctl_el2, 3);		/* EL1 may use the physical counter and timer */
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(vttbr_el2, 0);

@@ -63,6 +63,10 @@ static inline void local_irq_restore(uint64_t flags) { write_sysreg(daif, flags)
 #define HCR_AMO BIT(5)
 #define HCR_RW BIT(31)
 /* No guest loaded: physical interrupts and SErrors to EL2, lower ELs AArch64. */
+/* MDCR_EL2 (Arm ARM D13.2.77) */
+#define MDCR_EL2_TPMCR BIT(5)
+#define MDCR_EL2_TPM BIT(6)
+
 #define HCR_HOST (HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO)
 
 /* SCTLR_EL2 without VHE: bits 4,5,11,16,18,22,23,28,29 are RES1 */
