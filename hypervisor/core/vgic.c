@@ -59,6 +59,13 @@ static struct vcpu *owner(struct vm *vm, struct vcpu *v, uint32_t intid)
 	return intid < VGIC_NR_PRIVATE ? v : spi_target(vm, irq_of(vm, NULL, intid));
 }
 
+/* Unlock after a change: flushes look for deliverable interrupts again. */
+static void unlock_changed(struct vm *vm)
+{
+	vm->vgic.gen++;
+	spin_unlock(&vm->vgic.lock);
+}
+
 static void kick(struct vcpu *v)
 {
 	/* A loaded vCPU leaves the guest (or WFI) and picks the change up; a descheduled one's
@@ -98,7 +105,7 @@ void vgic_reset(struct vm *vm)
 		vc->vmcr = 0;
 		vc->ap1r0 = 0;
 	}
-	spin_unlock(&vm->vgic.lock);
+	unlock_changed(vm);
 }
 
 /* ---- injection ---- */
@@ -123,12 +130,12 @@ void vgic_inject(struct vm *vm, struct vcpu *target, uint32_t intid)
 	spin_lock(&vm->vgic.lock);
 	irq = irq_of(vm, target, intid);
 	if (!irq) {
-		spin_unlock(&vm->vgic.lock);
+		unlock_changed(vm);
 		return;
 	}
 	mark_pending(irq);
 	to = owner(vm, target, intid);
-	spin_unlock(&vm->vgic.lock);
+	unlock_changed(vm);
 	kick(to);
 }
 
@@ -149,7 +156,7 @@ void vgic_set_level(struct vm *vm, uint32_t intid, bool level)
 			irq->pending = false;
 		to = spi_target(vm, irq);
 	}
-	spin_unlock(&vm->vgic.lock);
+	unlock_changed(vm);
 	kick(to);
 }
 
@@ -157,7 +164,7 @@ void vgic_inject_hw(struct vcpu *v, uint32_t intid)
 {
 	spin_lock(&v->vm->vgic.lock);
 	mark_pending(&v->vgic.priv[intid]);
-	spin_unlock(&v->vm->vgic.lock);
+	unlock_changed(v->vm);
 }
 
 struct vcpu *vgic_inject_hw_spi(struct vm *vm, uint32_t intid)
@@ -170,7 +177,7 @@ struct vcpu *vgic_inject_hw_spi(struct vm *vm, uint32_t intid)
 	spin_lock(&vm->vgic.lock);
 	mark_pending(irq);
 	to = spi_target(vm, irq);
-	spin_unlock(&vm->vgic.lock);
+	unlock_changed(vm);
 	kick(to);
 	return to;
 }
@@ -254,14 +261,20 @@ void vgic_flush(struct vcpu *v)
 			n++;
 		}
 	}
-	while (n < nr_lrs && (irq = best(vm, v, &intid))) {
-		irq->lr = (int8_t)n;
-		irq->lr_vcpu = (uint8_t)v->index;
-		vc->lr_intid[n++] = (uint16_t)intid;
-		if (irq->pending)
-			v->st.injected++;
+	/* Scanning every interrupt is most of an exit's cost: only when something changed
+	 * since the last look, or when interrupts were left out for want of LRs. */
+	if (vm->vgic.gen != vc->flush_gen || vc->flush_more) {
+		while (n < nr_lrs && (irq = best(vm, v, &intid))) {
+			irq->lr = (int8_t)n;
+			irq->lr_vcpu = (uint8_t)v->index;
+			vc->lr_intid[n++] = (uint16_t)intid;
+			if (irq->pending)
+				v->st.injected++;
+		}
+		vc->flush_more = n == nr_lrs && best(vm, v, &intid);
+		vc->flush_gen = vm->vgic.gen;
 	}
-	if (n == nr_lrs && best(vm, v, &intid))
+	if (vc->flush_more)
 		hcr |= ICH_HCR_UIE; /* more waiting: come back when the LRs drain */
 	for (uint32_t i = 0; i < nr_lrs; i++) {
 		uint64_t lr = 0;
@@ -277,6 +290,7 @@ void vgic_flush(struct vcpu *v)
 				lr |= ICH_LR_HW | ICH_LR_PINTID(vc->lr_intid[i]);
 			else if (!irq->edge)
 				lr |= ICH_LR_EOI; /* resample the line when the guest is done */
+			vc->lr_state[i] = lr & (ICH_LR_STATE_PENDING | ICH_LR_STATE_ACTIVE);
 		}
 		ich_lr_write(i, lr);
 	}
@@ -289,6 +303,7 @@ void vgic_fold(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	struct vgic_cpu *vc = &v->vgic;
+	bool changed = false;
 
 	spin_lock(&vm->vgic.lock);
 	for (uint32_t i = 0; i < vc->lr_used; i++) {
@@ -298,6 +313,9 @@ void vgic_fold(struct vcpu *v)
 		/* Taken out of this LR by a register write meanwhile: the write wins. */
 		if (irq->lr != (int8_t)i || irq->lr_vcpu != v->index)
 			continue;
+		if ((lr & (ICH_LR_STATE_PENDING | ICH_LR_STATE_ACTIVE)) != vc->lr_state[i] ||
+		    irq->repend)
+			changed = true;
 		irq->pending = (lr & ICH_LR_STATE_PENDING) || irq->repend;
 		irq->repend = false;
 		irq->active = lr & ICH_LR_STATE_ACTIVE;
@@ -305,8 +323,12 @@ void vgic_fold(struct vcpu *v)
 		if (!irq->pending && !irq->active && !irq->edge && irq->level && !irq->hw)
 			irq->pending = true;
 		irq->lr = irq->active ? (int8_t)i : -1;
+		if (irq->lr < 0 && irq->pending)
+			changed = true; /* back in software only: the next flush must place it */
 	}
 	__atomic_store_n(&vc->fold_seq, vc->fold_seq + 1, __ATOMIC_RELEASE);
+	if (changed)
+		vm->vgic.gen++;
 	spin_unlock(&vm->vgic.lock);
 }
 
@@ -360,7 +382,7 @@ static void prepare_reroute(struct vm *vm, struct vcpu *writer, struct vgic_irq 
 	irq->migrating = true;
 	if (irq->lr >= 0 && irq->lr_vcpu != writer->index)
 		holder = &vm->vcpus[irq->lr_vcpu];
-	spin_unlock(&vm->vgic.lock);
+	unlock_changed(vm);
 	if (holder)
 		wait_fold(holder);
 }
@@ -432,6 +454,7 @@ void vgic_load(struct vcpu *v)
 	ich_vmcr_write(v->vgic.vmcr);
 	ich_ap1r0_write(v->vgic.ap1r0);
 	v->vgic.lr_used = 0; /* vgic_put left every interrupt in software state */
+	v->vgic.flush_more = true; /* look at everything at the first flush */
 }
 
 void vgic_put(struct vcpu *v)
@@ -448,7 +471,7 @@ void vgic_put(struct vcpu *v)
 	for (uint32_t i = 0; i < VGIC_NR_PRIVATE; i++)
 		if (vc->priv[i].hw && vc->priv[i].pending && !vc->priv[i].active)
 			vc->priv[i].pending = false;
-	spin_unlock(&v->vm->vgic.lock);
+	unlock_changed(v->vm);
 	for (uint32_t i = 0; i < nr_lrs; i++)
 		ich_lr_write(i, 0);
 	ich_hcr_write(0);
@@ -615,7 +638,7 @@ static void freeze(struct vm *vm, struct vcpu *writer, struct vcpu *priv_owner, 
 		if (irq->lr >= 0 && irq->lr_vcpu != writer->index)
 			holders |= 1u << irq->lr_vcpu;
 	}
-	spin_unlock(&vm->vgic.lock);
+	unlock_changed(vm);
 	for (uint32_t h = 0; h < vm->n_vcpus; h++)
 		if (holders & (1u << h))
 			wait_fold(&vm->vcpus[h]);
@@ -658,7 +681,7 @@ static bool gicd_read(struct vcpu *v, void *dev, uint64_t off, uint32_t size, ui
 	} else if (!irq_regs_read(vm, NULL, off, size, 0, val)) {
 		*val = 0; /* SGI/PPI words read as 0 here: they live in the redistributors */
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->vgic.lock); /* a read changes nothing */
 	return true;
 }
 
@@ -700,7 +723,7 @@ static bool gicd_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, u
 		if (is_bit_reg(off))
 			thaw(vm, NULL, (uint32_t)(off & 0x7f) * 8, (uint32_t)val);
 	}
-	spin_unlock(&vm->vgic.lock);
+	unlock_changed(vm);
 	kick_all(vm);
 	return true;
 }
@@ -741,7 +764,7 @@ static bool gicr_read(struct vcpu *v, void *dev, uint64_t off, uint32_t size, ui
 		if (sgi_frame_reg(off - GICR_SGI))
 			irq_regs_read(vm, t, off - GICR_SGI, size, 0, val);
 	}
-	spin_unlock(&vm->vgic.lock);
+	spin_unlock(&vm->vgic.lock); /* a read changes nothing */
 	return true;
 }
 
@@ -765,7 +788,7 @@ static bool gicr_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, u
 		if (bits)
 			thaw(vm, t, 0, (uint32_t)val);
 	}
-	spin_unlock(&vm->vgic.lock);
+	unlock_changed(vm);
 	kick(t);
 	return true;
 }

@@ -43,6 +43,9 @@ struct vgic_cpu {
 	uint16_t lr_intid[VGIC_MAX_LRS]; /* what each list register held at the last flush */
 	uint32_t lr_used;
 	uint32_t fold_seq;	/* vgic_fold() calls: lets a reader wait for fresh LR state */
+	uint64_t lr_state[VGIC_MAX_LRS]; /* pending/active bits each LR got at the last flush */
+	uint32_t flush_gen;	/* vgic.gen when the last flush looked for new interrupts */
+	bool flush_more;	/* ... and left some out (LRs full): look again */
 	uint64_t vmcr;		/* ICH_VMCR_EL2, saved while the vCPU is not loaded */
 	uint64_t ap1r0;
 };
@@ -50,6 +53,9 @@ struct vgic_cpu {
 struct vgic {
 	struct spinlock lock;
 	bool enabled;		/* GICD_CTLR.EnableGrp1 */
+	/* Bumped by every change that may make an interrupt deliverable (any unlock but a
+	 * flush's or a fold that changed nothing): a flush with nothing new skips the scan. */
+	uint32_t gen;
 	struct vgic_irq spi[VGIC_NR_SPIS];
 };
 
