@@ -26,6 +26,7 @@
  */
 #include "gic.h"
 #include "guest.h"
+#include "stats.h"
 #include "mmu.h"
 
 #define N_SAMPLES   1000
@@ -44,7 +45,7 @@
 /* Buffers: sort array, memsum buffer, three matrices (well under 128 MiB). */
 #define BUF_TOTAL (SORT_N * 4 + MEMSUM_LEN + 3 * MAT_N * MAT_N * 4)
 
-extern char bench_vectors[];
+extern char irq_vectors[];
 
 /* Written by the IRQ handler, read by the waiting code (and by the other vCPU). */
 struct irq_state {
@@ -107,8 +108,8 @@ static bool pmu_probe(void)
 		report(name "-cycles", "cycles", samples, N_SAMPLES);                 \
 	} while (0)
 
-void bench_irq(void);
-void bench_irq(void)
+void guest_irq(void);
+void guest_irq(void)
 {
 	uint64_t t = counter_read();
 	uint64_t iar = gic_ack();
@@ -183,47 +184,6 @@ static bool wait_irq(struct irq_state *s, uint32_t before, uint64_t timeout_us)
 
 /* ---- statistics ---- */
 
-static void sift_down64(uint64_t *a, size_t root, size_t n)
-{
-	for (;;) {
-		size_t c = 2 * root + 1;
-		uint64_t v;
-
-		if (c >= n)
-			return;
-		if (c + 1 < n && a[c + 1] > a[c])
-			c++;
-		if (a[root] >= a[c])
-			return;
-		v = a[root];
-		a[root] = a[c];
-		a[c] = v;
-		root = c;
-	}
-}
-
-static void heapsort64(uint64_t *a, size_t n)
-{
-	size_t i;
-
-	for (i = n / 2; i-- > 0;)
-		sift_down64(a, i, n);
-	for (i = n; i-- > 1;) {
-		uint64_t v = a[0];
-
-		a[0] = a[i];
-		a[i] = v;
-		sift_down64(a, 0, i);
-	}
-}
-
-static uint64_t percentile(const uint64_t *sorted, unsigned int n, unsigned int pct)
-{
-	unsigned int rank = (pct * n + 99) / 100;
-
-	return sorted[rank ? rank - 1 : 0];
-}
-
 static void report(const char *name, const char *unit, uint64_t *s, unsigned int n)
 {
 	uint64_t sum = 0;
@@ -231,10 +191,10 @@ static void report(const char *name, const char *unit, uint64_t *s, unsigned int
 
 	for (i = 0; i < n; i++)
 		sum += s[i];
-	heapsort64(s, n);
+	stats_sort(s, n);
 	printf("BENCH name=%s unit=%s freq=%lu n=%u min=%lu median=%lu p99=%lu max=%lu "
 	       "mean=%lu\n",
-	       name, unit, unit[0] == 't' ? freq : 0, n, s[0], percentile(s, n, 50), percentile(s, n, 99), s[n - 1],
+	       name, unit, unit[0] == 't' ? freq : 0, n, s[0], stats_percentile(s, n, 50), stats_percentile(s, n, 99), s[n - 1],
 	       sum / n);
 }
 
@@ -343,7 +303,7 @@ void secondary_main(uint64_t context)
 	uint64_t rd;
 
 	(void) context;
-	write_sysreg(vbar_el1, (uint64_t) bench_vectors);
+	write_sysreg(vbar_el1, (uint64_t) irq_vectors);
 	isb();
 	rd = gic_init_simple(&gic);
 	gic_enable_irq(&gic, rd, SGI_IPI, PRIO_IRQ);
@@ -546,7 +506,7 @@ void main(void *dtb)
 			buf = 0;
 	}
 
-	write_sysreg(vbar_el1, (uint64_t) bench_vectors);
+	write_sysreg(vbar_el1, (uint64_t) irq_vectors);
 	isb();
 	gic_discover(&gic);
 	rd = gic_init_simple(&gic);

@@ -32,6 +32,7 @@
  * Single vCPU, MMU off, interrupts masked at PSTATE (lib/ivc.h).
  */
 #include "guest.h"
+#include "stats.h"
 #include "ivc.h"
 
 #define DEFAULT_PINGS	  1000
@@ -188,27 +189,6 @@ static void __noreturn serve(void)
 
 /* ---- ping ---- */
 
-static void sort(uint64_t *a, unsigned int n)
-{
-	unsigned int i, j;
-
-	for (i = 1; i < n; i++) {
-		uint64_t v = a[i];
-
-		for (j = i; j > 0 && a[j - 1] > v; j--)
-			a[j] = a[j - 1];
-		a[j] = v;
-	}
-}
-
-/* Nearest rank, as rtlat. */
-static uint64_t percentile(const uint64_t *sorted, unsigned int n, unsigned int pct)
-{
-	unsigned int rank = (pct * n + 99) / 100;
-
-	return sorted[rank ? rank - 1 : 0];
-}
-
 /*
  * One ping no sooner than PING_SPACING_US after the previous one started: each side rings
  * once per round trip, and a sender above the channel's rate (default 20000/s after a short
@@ -247,12 +227,12 @@ static void ping_test(unsigned int count)
 			return;
 		}
 	}
-	sort(samples, count);
+	stats_sort(samples, count);
 	test_pass("ivc-bm-ping",
 		  "count=%u min_us=%lu median_us=%lu p99_us=%lu max_us=%lu limited=%u", count,
 		  counter_ticks_to_us(samples[0]),
-		  counter_ticks_to_us(percentile(samples, count, 50)),
-		  counter_ticks_to_us(percentile(samples, count, 99)),
+		  counter_ticks_to_us(stats_percentile(samples, count, 50)),
+		  counter_ticks_to_us(stats_percentile(samples, count, 99)),
 		  counter_ticks_to_us(samples[count - 1]), ivc_reg(&dev, IVC_REG_LIMITED));
 }
 

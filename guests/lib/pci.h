@@ -76,7 +76,7 @@ void pci_command(const struct pci_fn *f, uint16_t set, uint16_t clear);
 
 struct pci_bar {
 	uint64_t addr; /* as programmed (type bits masked off) */
-	uint64_t size; /* 0: not implemented */
+	uint64_t size; /* 0: no BAR at this index */
 	bool is64, prefetch, io;
 };
 

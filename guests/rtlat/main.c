@@ -15,6 +15,7 @@
  */
 #include "gic.h"
 #include "guest.h"
+#include "stats.h"
 
 #define PERIOD_US  5000
 #define SAMPLES	   200
@@ -45,27 +46,6 @@ static uint64_t wait_timer(void)
 	}
 }
 
-static void sort(uint64_t *a, unsigned int n)
-{
-	unsigned int i, j;
-
-	for (i = 1; i < n; i++) {
-		uint64_t v = a[i];
-
-		for (j = i; j > 0 && a[j - 1] > v; j--)
-			a[j] = a[j - 1];
-		a[j] = v;
-	}
-}
-
-/* Nearest rank: the smallest sample with at least pct% of the samples at or below it. */
-static uint64_t percentile(const uint64_t *sorted, unsigned int n, unsigned int pct)
-{
-	unsigned int rank = (pct * n + 99) / 100;
-
-	return sorted[rank ? rank - 1 : 0];
-}
-
 void main(void *dtb)
 {
 	uint64_t rd, period, round;
@@ -90,11 +70,11 @@ void main(void *dtb)
 			/* The timer cannot fire early; a wrap would show as a huge latency. */
 			samples[i] = counter_ticks_to_us(seen - deadline);
 		}
-		sort(samples, SAMPLES);
+		stats_sort(samples, SAMPLES);
 		ft_snprintf(stats, sizeof(stats),
 			    "samples=%d min_us=%lu median_us=%lu p99_us=%lu max_us=%lu", SAMPLES,
-			    samples[0], percentile(samples, SAMPLES, 50),
-			    percentile(samples, SAMPLES, 99), samples[SAMPLES - 1]);
+			    samples[0], stats_percentile(samples, SAMPLES, 50),
+			    stats_percentile(samples, SAMPLES, 99), samples[SAMPLES - 1]);
 		printf("rtlat: round=%lu %s\n", round, stats);
 		if (round == 1) {
 			test_pass("rtlat", "%s", stats);

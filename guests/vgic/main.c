@@ -6,7 +6,7 @@
  * vCPU 0 sets up the Distributor and runs the checks; vCPU 1 (PSCI CPU_ON) sets up its own
  * Redistributor and CPU interface, then serves commands from vCPU 0 (send an SGI, run the
  * timer test, sit in WFI) with IRQs unmasked, and counts what it takes. Both vCPUs' IRQ
- * handler (irq.S -> vgic_irq) acknowledges with ICC_IAR1_EL1, records the INTID (a count per
+ * handler (lib/irq_vectors.S -> guest_irq) acknowledges with ICC_IAR1_EL1, records the INTID (a count per
  * INTID, a ring of the recent ones with the running priority and nesting depth) and ends it
  * with ICC_EOIR1_EL1 (EOImode 0). Only vCPU 0 prints.
  *
@@ -65,7 +65,7 @@
 
 #define NR_TRACK 256
 #define RING	 64
-/* An interrupt storm must not starve the checks: see vgic_irq(). */
+/* An interrupt storm must not starve the checks: see guest_irq(). */
 #define STORM_REPEAT   5000   /* the same INTID this many times in a row: disable it */
 #define STORM_SPURIOUS 100000 /* this many spurious acknowledges in a row: PMR = 0 */
 #define OUT_LINE       150    /* ftvisor's console cuts guest lines at 160 characters */
@@ -96,8 +96,8 @@ static struct cpu_irqs irqs[MAX_VCPUS];
 static struct gic gic;
 static uint64_t cpu_rd[MAX_VCPUS]; /* RD_base of vCPU i's redistributor, set by vCPU i */
 
-void vgic_irq(void);
-extern char vgic_vectors[];
+void guest_irq(void);
+extern char irq_vectors[];
 
 /* The storm guard: disable an interrupt that keeps coming (it is counted each time). */
 static void storm_disable(struct cpu_irqs *c, uint32_t intid)
@@ -110,7 +110,7 @@ static void storm_disable(struct cpu_irqs *c, uint32_t intid)
 	c->storms++;
 }
 
-void vgic_irq(void)
+void guest_irq(void)
 {
 	struct cpu_irqs *c = &irqs[this_cpu() % MAX_VCPUS];
 	uint64_t iar = gic_ack(), now = counter_read();
@@ -549,7 +549,7 @@ void secondary_main(uint64_t context)
 	unsigned int me = this_cpu();
 
 	(void) context;
-	write_sysreg(vbar_el1, (uint64_t) vgic_vectors);
+	write_sysreg(vbar_el1, (uint64_t) irq_vectors);
 	isb();
 	rd_init(&rd_res[me]);
 	cpuif_init(&cpuif_res[me]);
@@ -1907,7 +1907,7 @@ static void summary(void)
 void main(void *dtb)
 {
 	guest_init("vgic", dtb);
-	write_sysreg(vbar_el1, (uint64_t) vgic_vectors);
+	write_sysreg(vbar_el1, (uint64_t) irq_vectors);
 	isb();
 	discover_cpus();
 	gic_discover(&gic);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The vgic guest's EL1 vector table: IRQs taken at EL1 on SP_EL1 go to vgic_irq(); every
- * other entry branches to the same entry of lib/vectors.S (unexpected-exception reporting).
+ * An EL1 vector table for guests that take interrupts in a handler (vgic, bench): IRQs taken
+ * at EL1 on SP_EL1 go to the guest's guest_irq(); every other entry branches to the same entry
+ * of lib/vectors.S (unexpected-exception reporting). A guest opts in by pointing VBAR_EL1 at
+ * irq_vectors.
  * The IRQ path saves the caller-saved registers and ELR/SPSR on the stack, so the C handler
  * may unmask IRQs and be preempted by a higher-priority interrupt (nesting).
  */
@@ -16,7 +18,7 @@
 
 	.section .text.vectors, "ax"
 	.balign	2048
-ENTRY(vgic_vectors)
+ENTRY(irq_vectors)
 	to_lib	0
 	to_lib	1
 	to_lib	2
@@ -34,7 +36,7 @@ ENTRY(vgic_vectors)
 	to_lib	13
 	to_lib	14
 	to_lib	15
-END(vgic_vectors)
+END(irq_vectors)
 
 	.text
 irq_entry:
@@ -52,7 +54,7 @@ irq_entry:
 	mrs	x0, elr_el1
 	mrs	x1, spsr_el1
 	stp	x0, x1, [sp, #160]
-	bl	vgic_irq
+	bl	guest_irq
 	msr	daifset, #2			/* in case the handler left IRQs unmasked */
 	ldp	x0, x1, [sp, #160]
 	msr	elr_el1, x0
@@ -69,3 +71,9 @@ irq_entry:
 	ldp	x0, x1, [sp]
 	add	sp, sp, #IRQ_FRAME
 	eret
+
+/* For guests that never point VBAR_EL1 here: they need no handler of their own. */
+	.text
+	.weak	guest_irq
+guest_irq:
+	ret
