@@ -10,7 +10,7 @@
 #define PINGPONG_ROUNDS 3
 #define PONG_TIMEOUT_MS 2000
 #define TIMER_TICKS 10
-#define TIMER_PERIOD_US 1000
+#define TIMER_PERIOD_US 100
 #define CALL_TIMEOUT_MS 60000
 
 static uint32_t timer_intid;

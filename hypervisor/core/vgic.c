@@ -59,6 +59,35 @@ static struct vcpu *owner(struct vm *vm, struct vcpu *v, uint32_t intid)
 	return intid < VGIC_NR_PRIVATE ? v : spi_target(vm, irq_of(vm, NULL, intid));
 }
 
+/* intid (private ones: of v) may have to be delivered by the vCPU it is routed to: let that
+ * vCPU's scans see it (struct vgic_cpu.cand). */
+static void note_candidate(struct vm *vm, struct vcpu *v, uint32_t intid)
+{
+	struct vcpu *o = owner(vm, v, intid);
+
+	if (o)
+		o->vgic.cand[intid / 64] |= BIT(intid % 64);
+}
+
+/* An interrupt v need not look at any more: idle (neither pending nor active nor in a list
+ * register), or an SPI routed to another vCPU (whose bit was set when it moved there). */
+static bool stale_candidate(struct vm *vm, struct vcpu *v, uint32_t intid,
+			    const struct vgic_irq *irq)
+{
+	return (!irq->pending && !irq->active && irq->lr < 0) ||
+	       (intid >= VGIC_NR_PRIVATE && spi_target(vm, irq) != v);
+}
+
+/* Walk v's candidates (under the VM's vGIC lock), dropping stale ones: body sees intid and irq. */
+#define for_each_candidate(vm, v, intid, irq)                                              \
+	for (uint32_t w_ = 0; w_ < VGIC_NR_IRQS / 64; w_++)                                \
+		for (uint64_t b_ = (v)->vgic.cand[w_]; b_; b_ &= b_ - 1)                      \
+			if (((intid) = w_ * 64 + (uint32_t)__builtin_ctzll(b_)),             \
+			    ((irq) = irq_of(vm, v, intid)),                                  \
+			    stale_candidate(vm, v, intid, irq))                              \
+				(v)->vgic.cand[w_] &= ~BIT((intid) % 64);                      \
+			else
+
 /* Unlock after a change: flushes look for deliverable interrupts again. */
 static void unlock_changed(struct vm *vm)
 {
@@ -104,6 +133,7 @@ void vgic_reset(struct vm *vm)
 		vc->lr_used = 0;
 		vc->vmcr = 0;
 		vc->ap1r0 = 0;
+		memset(vc->cand, 0, sizeof(vc->cand));
 	}
 	unlock_changed(vm);
 }
@@ -115,8 +145,9 @@ void vgic_reset(struct vm *vm)
  * overwrite the software state with the LR's: remember the new edge so it is not lost
  * (an IPI sent while the previous one was being handled, say).
  */
-static void mark_pending(struct vgic_irq *irq)
+static void mark_pending(struct vm *vm, struct vcpu *v, uint32_t intid, struct vgic_irq *irq)
 {
+	note_candidate(vm, v, intid);
 	irq->pending = true;
 	if (irq->lr >= 0)
 		irq->repend = true;
@@ -133,7 +164,7 @@ void vgic_inject(struct vm *vm, struct vcpu *target, uint32_t intid)
 		unlock_changed(vm);
 		return;
 	}
-	mark_pending(irq);
+	mark_pending(vm, target, intid, irq);
 	to = owner(vm, target, intid);
 	unlock_changed(vm);
 	kick(to);
@@ -151,7 +182,7 @@ void vgic_set_level(struct vm *vm, uint32_t intid, bool level)
 	if (irq->level != level) {
 		irq->level = level;
 		if (level && !irq->active)
-			mark_pending(irq);
+			mark_pending(vm, NULL, intid, irq);
 		else if (!level && !irq->edge)
 			irq->pending = false;
 		to = spi_target(vm, irq);
@@ -163,7 +194,7 @@ void vgic_set_level(struct vm *vm, uint32_t intid, bool level)
 void vgic_inject_hw(struct vcpu *v, uint32_t intid)
 {
 	spin_lock(&v->vm->vgic.lock);
-	mark_pending(&v->vgic.priv[intid]);
+	mark_pending(v->vm, v, intid, &v->vgic.priv[intid]);
 	unlock_changed(v->vm);
 }
 
@@ -175,7 +206,7 @@ struct vcpu *vgic_inject_hw_spi(struct vm *vm, uint32_t intid)
 	if (!irq || intid < VGIC_NR_PRIVATE)
 		return NULL;
 	spin_lock(&vm->vgic.lock);
-	mark_pending(irq);
+	mark_pending(vm, NULL, intid, irq);
 	to = spi_target(vm, irq);
 	unlock_changed(vm);
 	kick(to);
@@ -225,13 +256,10 @@ static bool deliverable(const struct vgic *d, const struct vgic_irq *irq)
 /* Candidate for the next free list register: highest priority (lowest value) first. */
 static struct vgic_irq *best(struct vm *vm, struct vcpu *v, uint32_t *intid_out)
 {
-	struct vgic_irq *pick = NULL;
+	struct vgic_irq *pick = NULL, *irq;
+	uint32_t i;
 
-	for (uint32_t i = 0; i < VGIC_NR_IRQS; i++) {
-		struct vgic_irq *irq = irq_of(vm, v, i);
-
-		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != v)
-			continue;
+	for_each_candidate(vm, v, i, irq) {
 		/* Active ones first: they must be in a list register to be completed. */
 		if (deliverable(&vm->vgic, irq) &&
 		    (!pick || (irq->active && !pick->active) ||
@@ -430,19 +458,16 @@ bool vgic_would_signal(struct vcpu *v, uint32_t intid)
 bool vgic_pending(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	uint32_t threshold = signal_threshold(v);
+	uint32_t threshold = signal_threshold(v), i;
+	struct vgic_irq *irq;
 	bool any = false;
 
 	spin_lock(&vm->vgic.lock);
-	for (uint32_t i = 0; i < VGIC_NR_IRQS && !any; i++) {
-		struct vgic_irq *irq = irq_of(vm, v, i);
-
-		if (i >= VGIC_NR_PRIVATE && spi_target(vm, irq) != v)
-			continue;
+	for_each_candidate(vm, v, i, irq) {
 		/* Masked by the priority mask or by a running handler of higher priority, an
 		 * interrupt does not wake WFI on real hardware either. */
-		any = irq->pending && !irq->active && irq->enabled && vm->vgic.enabled &&
-		      irq->priority < threshold;
+		any |= irq->pending && !irq->active && irq->enabled && vm->vgic.enabled &&
+		       irq->priority < threshold;
 	}
 	spin_unlock(&vm->vgic.lock);
 	return any;
@@ -519,9 +544,11 @@ static void bits_write(struct vm *vm, struct vcpu *v, uint32_t first, enum bitop
 		if (!irq || !(val & (1u << i)))
 			continue;
 		if (op == BIT_PENDING && set)
-			mark_pending(irq);
+			mark_pending(vm, v, first + i, irq);
 		else
 			*field(irq, op) = set;
+		if (op == BIT_ACTIVE && set)
+			note_candidate(vm, v, first + i);
 		if (op == BIT_PENDING && !set)
 			irq->repend = false;
 		/* Made inactive while in a list register: the vCPU holding it drops that LR at
@@ -715,6 +742,8 @@ static bool gicd_write(struct vcpu *v, void *dev, uint64_t off, uint32_t size, u
 			irq->route = (irq->route & 0xffffffffULL) | val << 32;
 		else
 			irq->route = (irq->route & ~0xffffffffULL) | (val & 0xffffffffULL);
+		if (irq->pending || irq->active || irq->lr >= 0)
+			note_candidate(vm, NULL, (uint32_t)(off - GICD_IROUTER) / 8);
 		if (irq->hw) /* the physical interrupt follows to the new vCPU's CPU */
 			vm_passthrough_route(vm, (uint32_t)(off - GICD_IROUTER) / 8, spi_target(vm, irq));
 	} else {

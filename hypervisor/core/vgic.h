@@ -46,6 +46,11 @@ struct vgic_cpu {
 	uint64_t lr_state[VGIC_MAX_LRS]; /* pending/active bits each LR got at the last flush */
 	uint32_t flush_gen;	/* vgic.gen when the last flush looked for new interrupts */
 	bool flush_more;	/* ... and left some out (LRs full): look again */
+	/* Interrupts this vCPU may have to deliver: a bit is set for every interrupt routed
+	 * here that is pending, active or in a list register (a superset: bits of interrupts
+	 * that became idle or moved away are cleared when a scan meets them). Flushes and
+	 * WFI checks look at these few instead of all VGIC_NR_IRQS. */
+	uint64_t cand[VGIC_NR_IRQS / 64];
 	uint64_t vmcr;		/* ICH_VMCR_EL2, saved while the vCPU is not loaded */
 	uint64_t ap1r0;
 };

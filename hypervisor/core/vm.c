@@ -76,38 +76,13 @@ static const struct bundle_image *image(uint32_t index)
 	return (const struct bundle_image *)(bundle + h->image_offset) + index;
 }
 
-static void copy_image(struct vm *vm, uint32_t index, uint64_t offset)
-{
-	const struct bundle_image *img;
-
-	if (index == BUNDLE_NO_IMAGE)
-		return;
-	img = image(index);
-	memcpy((void *)(vm->mem_pa + offset), bundle + img->offset, img->size);
-	dcache_clean_poc(vm->mem_pa + offset, img->size);
-}
-
 /*
- * Fresh RAM: zero everything and copy the images, each cleaned to the point of coherency
- * because the guest starts with its MMU and caches off and reads memory directly.
- */
-static void load_images(struct vm *vm)
-{
-	const struct bundle_vm *c = vm->config;
-
-	arch_zero_and_clean(vm->mem_pa, vm->mem_size);
-	copy_image(vm, c->kernel, c->kernel_offset);
-	copy_image(vm, c->initrd, c->initrd_offset);
-	copy_image(vm, c->dtb, c->dtb_offset);
-	asm volatile("ic ialluis" ::: "memory");
-	dsb(ish);
-	isb();
-}
-
-/*
- * Guest RAM is mapped with the access flag clear: the first access to each block faults
- * once (vm_ram_touched sets the flag), which is how "memory touched" is measured at no
- * cost afterwards. A fresh map also forgets the old touches (reboot).
+ * Guest RAM is mapped with the access flag clear and zeroed lazily: the first access to each
+ * block (or page, with ftvisor.stage2=4k) faults once, and vm_ram_touched zeroes it, cleans it
+ * to the point of coherency (the guest may run with its MMU and caches off) and sets the
+ * flag. So creating a VM costs what its images need, not its RAM size, the guest never sees
+ * what the memory held before, and "memory touched" is measured at no cost afterwards.
+ * Blocks a VM touched are zeroed again when it lets them go (vm_scrub).
  */
 #define S2_RAM_UNTOUCHED (S2_RAM & ~S2_AF)
 
@@ -117,25 +92,85 @@ static bool map_ram(struct vm *vm)
 	return pgt_map(&vm->s2, vm->mem_ipa, vm->mem_pa, vm->mem_size, S2_RAM_UNTOUCHED) == PGT_OK;
 }
 
+/* Under vm->lock: make the leaf mapping ipa fresh and accessible. Returns its size, 0 if
+ * it was accessible already or nothing maps ipa. */
+static uint64_t touch_leaf(struct vm *vm, uint64_t ipa)
+{
+	unsigned int level;
+	uint64_t *e = pgt_leaf_ptr(&vm->s2, ipa, &level), size;
+
+	if (!e || (*e & S2_AF))
+		return 0;
+	size = pgt_level_size(level);
+	ipa = ALIGN_DOWN(ipa, size);
+	arch_zero_and_clean(vm->mem_pa + (ipa - vm->mem_ipa), size);
+	/* An entry that faults on its access flag is never in a TLB (Arm ARM D8.4.2): no
+	 * invalidation, only the store made visible to the table walker after the zeroes. */
+	dsb(ish);
+	__atomic_store_n(e, *e | S2_AF, __ATOMIC_RELAXED);
+	dsb(ishst);
+	vm->touched = MIN(vm->touched + size, vm->mem_size);
+	return size;
+}
+
 bool vm_ram_touched(struct vm *vm, uint64_t ipa)
 {
-	uint64_t *e, size;
-	unsigned int level;
-
 	if (!vm_ipa_to_pa(vm, ipa, 1))
 		return false;
+	/* Held while zeroing: a second vCPU faulting on the same block waits, then finds the
+	 * flag set, and cannot zero what the first one wrote meanwhile. */
 	spin_lock(&vm->lock);
-	e = pgt_leaf_ptr(&vm->s2, ipa, &level);
-	if (e && !(*e & S2_AF)) {
-		/* An entry that faults on its access flag is never in a TLB (Arm ARM D8.4.2):
-		 * no invalidation, only the store made visible to the table walker. */
-		__atomic_store_n(e, *e | S2_AF, __ATOMIC_RELAXED);
-		dsb(ishst);
-		size = pgt_level_size(level);
-		vm->touched = MIN(vm->touched + size, vm->mem_size);
-	}
+	touch_leaf(vm, ipa);
 	spin_unlock(&vm->lock);
-	return e != NULL;
+	return true;
+}
+
+/* Zero every block the guest touched (the others hold nothing of it). Before its stage 2
+ * is torn down or remapped. */
+static void vm_scrub(struct vm *vm)
+{
+	uint64_t ipa = vm->mem_ipa, end = vm->mem_ipa + vm->mem_size;
+
+	while (ipa < end) {
+		unsigned int level;
+		uint64_t *e = pgt_leaf_ptr(&vm->s2, ipa, &level);
+		uint64_t size = e ? pgt_level_size(level) : FRAME_SIZE;
+
+		if (e && (*e & S2_AF))
+			arch_zero_and_clean(vm->mem_pa + (ALIGN_DOWN(ipa, size) - vm->mem_ipa), size);
+		ipa = ALIGN_DOWN(ipa, size) + size;
+	}
+}
+
+static void copy_image(struct vm *vm, uint32_t index, uint64_t offset)
+{
+	const struct bundle_image *img;
+
+	if (index == BUNDLE_NO_IMAGE)
+		return;
+	img = image(index);
+	/* The blocks it lands in are made fresh first, as a guest access would. */
+	spin_lock(&vm->lock);
+	for (uint64_t o = offset; o < offset + img->size; o += FRAME_SIZE)
+		touch_leaf(vm, vm->mem_ipa + o);
+	touch_leaf(vm, vm->mem_ipa + offset + img->size - 1);
+	spin_unlock(&vm->lock);
+	memcpy((void *)(vm->mem_pa + offset), bundle + img->offset, img->size);
+	dcache_clean_poc(vm->mem_pa + offset, img->size);
+}
+
+/* Fresh RAM (mapped untouched): copy the images, each cleaned to the point of coherency
+ * because the guest starts with its MMU and caches off and reads memory directly. */
+static void load_images(struct vm *vm)
+{
+	const struct bundle_vm *c = vm->config;
+
+	copy_image(vm, c->kernel, c->kernel_offset);
+	copy_image(vm, c->initrd, c->initrd_offset);
+	copy_image(vm, c->dtb, c->dtb_offset);
+	asm volatile("ic ialluis" ::: "memory");
+	dsb(ish);
+	isb();
 }
 
 /* A passed-through interrupt fired: it stays active until the guest deactivates its virtual
@@ -234,15 +269,14 @@ static void vm_release(struct vm *vm)
 		if (vm->vcpus[i].vm)
 			sched_detach(&vm->vcpus[i]);
 	if (vm->s2.root_pa) {
+		vm_scrub(vm); /* nothing survives into a later VM */
 		pgt_free_tables(&vm->s2);
 		if (vm->vmid)
 			stage2_flush_vmid(vm->vttbr ? vm->vttbr : vm->s2.root_pa | (uint64_t)vm->vmid << 48);
 		frame_free(vm->s2.root_pa, s2geo.root_pages);
 	}
-	if (vm->mem_pa) {
-		arch_zero_and_clean(vm->mem_pa, vm->mem_size); /* nothing survives into a later VM */
+	if (vm->mem_pa)
 		frame_free(vm->mem_pa, vm->mem_size / FRAME_SIZE);
-	}
 	if (vm->vmid)
 		vmid_used[vm->vmid] = false;
 	memset(vm, 0, sizeof(*vm));
@@ -250,8 +284,8 @@ static void vm_release(struct vm *vm)
 
 void vm_destroy(struct vm *vm)
 {
-	printk("ftvisor: vm '%s' destroyed: %lu MiB zeroed and freed, VMID %u released\n", vm->name,
-	       vm->mem_size >> 20, vm->vmid);
+	printk("ftvisor: vm '%s' destroyed: %lu MiB freed (%lu MiB touched, zeroed), VMID %u "
+	       "released\n", vm->name, vm->mem_size >> 20, vm->touched >> 20, vm->vmid);
 	vm_release(vm);
 }
 
@@ -558,8 +592,9 @@ void vm_reload(struct vm *vm)
 	testdev_reset(&vm->testdev);
 	vgic_reset(vm);
 	ivc_vm_reset(vm); /* its channel endpoints; the shared memory is kept */
-	/* Forget which blocks were touched: a fresh map with the access flags clear. */
+	/* Zero what the guest touched and forget it: a fresh map with the access flags clear. */
 	spin_lock(&vm->lock);
+	vm_scrub(vm);
 	pgt_unmap(&vm->s2, vm->mem_ipa, vm->mem_size);
 	map_ram(vm);
 	spin_unlock(&vm->lock);

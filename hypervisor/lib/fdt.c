@@ -83,12 +83,10 @@ static int read_tok(const struct dt *dt, int off, struct tok *t)
 		t->val = o + 12;
 		if (t->len > size - t->val)
 			return DT_EBADSTRUCT;
+		/* Its name's NUL was checked once for every property by dt_open() (check_struct);
+		 * finding it again on every read was most of the boot's device-tree time. */
 		if (t->name >= dt->size_strings)
 			return DT_EBADSTRUCT;
-		n = nul_index(strings_blk(dt) + t->name, dt->size_strings - t->name);
-		if (n == dt->size_strings - t->name)
-			return DT_EBADSTRUCT; /* unterminated property name */
-		t->name_len = n;
 		next = ALIGN_UP((uint64_t)t->val + t->len, 4);
 		break;
 	case DT_END_NODE:
@@ -159,6 +157,10 @@ static int check_struct(const struct dt *dt)
 		case DT_PROP:
 			/* Properties belong to a node and come before its subnodes. */
 			if (depth == 0 || after_child)
+				return DT_EBADSTRUCT;
+			/* Its name must end inside the strings block (read_tok trusts this). */
+			if (nul_index(strings_blk(dt) + t.name, dt->size_strings - t.name) ==
+			    dt->size_strings - t.name)
 				return DT_EBADSTRUCT;
 			break;
 		case DT_END:
@@ -620,13 +622,17 @@ int dt_prop_get(const struct dt *dt, int prop, const char **name, const void **v
 const void *dt_getprop_namelen(const struct dt *dt, int node, const char *name, size_t namelen,
 			       uint32_t *len)
 {
+	const uint8_t *str = strings_blk(dt);
 	struct tok t;
-	int prop;
+	int off;
 
-	for (prop = dt_first_prop(dt, node); prop >= 0; prop = dt_next_prop(dt, prop)) {
-		if (read_tok(dt, prop, &t))
-			return NULL;
-		if (t.name_len == namelen && !memcmp(strings_blk(dt) + t.name, name, namelen)) {
+	if (node_tok(dt, node, &t))
+		return NULL;
+	/* One token read per property: they follow the node's name, before its children. */
+	for (off = skip_nops(dt, (int)t.next, &t); off >= 0 && t.tag == DT_PROP;
+	     off = skip_nops(dt, (int)t.next, &t)) {
+		if (namelen < dt->size_strings - t.name && !str[t.name + namelen] &&
+		    !memcmp(str + t.name, name, namelen)) {
 			if (len)
 				*len = t.len;
 			return struct_blk(dt) + t.val;

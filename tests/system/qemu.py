@@ -54,13 +54,13 @@ class Qemu:
                                  f"{pattern.pattern!r}; log {self.log_path}; last output:\n{tail}")
         return self.proc.match
 
-    def wait_for(self, pattern, timeout=30):
-        """Wait until the whole output so far matches a regex, wherever and whenever the
-        line appeared (for output of concurrent VMs, whose order is not fixed)."""
+    def wait_for(self, pattern, timeout=30, since=0):
+        """Wait until the output so far (from offset since on) matches a regex, wherever and
+        whenever the line appeared (for output of concurrent VMs, whose order is not fixed)."""
         rx = re.compile(pattern)
         deadline = time.monotonic() + timeout
         while True:
-            m = rx.search(self.output())
+            m = rx.search(self.output()[since:])
             if m:
                 return m
             if time.monotonic() > deadline:

@@ -75,7 +75,7 @@ def test_operations_and_invalid_transitions(qemu):
     assert vm_lines(q, "spin", mark) == []
     assert sh.vms()["spin"]["state"] == "stopped"
     sh.ok("vm start spin")
-    q.wait_for(r"(?s)vm 'spin' started.*\[spin\] spin: start", TIMEOUT)
+    q.wait_for(r"(?s)vm 'spin' started.*\[spin\] spin: start", TIMEOUT, since=mark)
 
     # create from a template (second instance: the template is not used up), then destroy.
     r = sh.json("vm create tiny t1")
@@ -135,7 +135,7 @@ def test_reboot_and_recreate_leave_nothing(qemu):
     pa2 = re.search(r"vm \d+ 'secret': .*\(PA (0x[0-9a-f]+)\)", q.output()).group(1)
     assert pa2 == pa, "the new VM did not get the old one's memory"
     sh.ok("vm start secret")
-    q.wait_for(r"\[secret\] secret: planted", TIMEOUT)
+    q.wait_for(r"\[secret\] secret: planted", TIMEOUT, since=mark)
     new = "\n".join(vm_lines(q, "secret", mark))
     assert "PASS secret-ram-clean" in new and "PASS secret-vgic-clean" in new, new
 
