@@ -120,6 +120,10 @@ run: deps all bundles
 bench: deps all bundles
 	$(HOSTPY) scripts/bench.py
 
+# Where each exit path's instructions go (bench/PROFILE.md): bench/results/profile.{json,md}.
+bench-profile: deps all bundles
+	$(HOSTPY) scripts/exitprofile.py
+
 unit: deps
 	$(MAKE) -C tests/unit check
 
@@ -144,4 +148,4 @@ format:
 clean:
 	rm -rf $(OUT)
 
-.PHONY: all deps run bench unit fuzz tooltest systest test format clean guests tools bundles boards linux-images
+.PHONY: all deps run bench bench-profile unit fuzz tooltest systest test format clean guests tools bundles boards linux-images

@@ -5,6 +5,8 @@
  *
  *     BENCH-START cntvct=<CNTVCT_EL0 at the first instruction of main>
  *     BENCH name=<x> unit=ticks freq=<CNTFRQ> n=<N> min= median= p99= max= mean=
+ *     SAMPLES name=<x> <v>[*<count>],...     (after each BENCH line with n=: every sample,
+ *                                            ascending, equal ones counted; several lines)
  *     BENCH name=<x> skipped=<why>          (native: no FTV_* calls, no test device)
  *     WORK name=<x> ticks=<best of 3> checksum=0x<hex>
  *     BENCH-DONE
@@ -196,6 +198,7 @@ static void report(const char *name, const char *unit, uint64_t *s, unsigned int
 	       "mean=%lu\n",
 	       name, unit, unit[0] == 't' ? freq : 0, n, s[0], stats_percentile(s, n, 50), stats_percentile(s, n, 99), s[n - 1],
 	       sum / n);
+	stats_print_samples(name, s, n); /* after the timing: it costs nothing measured */
 }
 
 static void skipped(const char *name, const char *why)
@@ -522,11 +525,11 @@ void main(void *dtb)
 		printf("bench: vCPU 1 did not come online\n");
 
 	if (native)
-		skipped("hvc", "native");
+		skipped("hvc", "no-hypervisor");
 	else
 		bench_hvc();
 	if (native || !dtb_compatible_base("ftvisor,test-mmio", &mmio))
-		skipped("mmio", "native");
+		skipped("mmio", native ? "no-hypervisor" : "no-test-device");
 	else
 		bench_mmio(mmio + 0x00); /* ID register: read-only, no side effect */
 	bench_vgic_reg(gic.gicd + GICD_ISENABLER + 4);

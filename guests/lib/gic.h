@@ -103,6 +103,7 @@
 #define CNT_CTL_ISTATUS BIT(2)
 
 #define GIC_PPI_VTIMER 27
+#define GIC_PPI_PTIMER 30 /* EL1 physical timer (non-secure) */
 
 /* Single plain loads and stores (one LDR/STR of the given size each). */
 static inline uint32_t gic_read32(uint64_t addr)
@@ -261,6 +262,9 @@ void gic_enable_irq(const struct gic *gic, uint64_t rd, unsigned int intid, uint
 /* EL1 virtual timer (CNTV_*_EL0). */
 static inline void vtimer_set(uint64_t cval, uint64_t ctl)
 {
+	/* Disabling: control first, or the comparator set to a past value (0) fires once. */
+	if (!(ctl & CNT_CTL_ENABLE))
+		write_sysreg(cntv_ctl_el0, ctl);
 	write_sysreg(cntv_cval_el0, cval);
 	write_sysreg(cntv_ctl_el0, ctl);
 	isb();

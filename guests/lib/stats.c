@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "stats.h"
+#include "console.h"
+#include "lib/format.h"
+#include "lib/string.h"
 
 static void sift_down(uint64_t *a, size_t root, size_t n)
 {
@@ -40,4 +43,36 @@ uint64_t stats_percentile(const uint64_t *sorted, unsigned int n, unsigned int p
 	unsigned int rank = (pct * n + 99) / 100;
 
 	return sorted[rank ? rank - 1 : 0];
+}
+
+void stats_print_samples(const char *name, const uint64_t *sorted, unsigned int n)
+{
+	char line[STATS_SAMPLES_LINE];
+	size_t len = 0;
+	unsigned int i = 0;
+
+	while (i < n) {
+		unsigned int run = 1;
+		char item[48];
+		int l;
+
+		while (i + run < n && sorted[i + run] == sorted[i])
+			run++;
+		l = run > 1 ? ft_snprintf(item, sizeof(item), "%lu*%u", sorted[i], run)
+			    : ft_snprintf(item, sizeof(item), "%lu", sorted[i]);
+		if (len && len + 1 + (size_t)l > STATS_SAMPLES_PER_LINE) {
+			line[len] = 0;
+			printf("SAMPLES name=%s %s\n", name, line);
+			len = 0;
+		}
+		if (len)
+			line[len++] = ',';
+		memcpy(line + len, item, (size_t)l);
+		len += (size_t)l;
+		i += run;
+	}
+	if (len) {
+		line[len] = 0;
+		printf("SAMPLES name=%s %s\n", name, line);
+	}
 }

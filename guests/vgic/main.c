@@ -89,6 +89,8 @@ struct cpu_irqs {
 	uint64_t timer_at;	      /* counter at the last virtual timer interrupt */
 	uint64_t timer_cval;	      /* CNTV_CVAL_EL0 then */
 	uint32_t timer_istatus_clear; /* timer interrupts taken with ISTATUS == 0 */
+	uint64_t ptimer_at;	      /* counter at the last physical timer interrupt */
+	uint32_t ptimer_istatus_clear;
 	void (*hook)(uint32_t intid); /* called before the EOI */
 };
 
@@ -146,6 +148,13 @@ void guest_irq(void)
 		write_sysreg(cntv_ctl_el0, 0); /* the timer's level drops before the EOI */
 		isb();
 		c->timer_at = now;
+	}
+	if (intid == GIC_PPI_PTIMER) {
+		if (!(read_sysreg(cntp_ctl_el0) & CNT_CTL_ISTATUS))
+			c->ptimer_istatus_clear++;
+		write_sysreg(cntp_ctl_el0, 0);
+		isb();
+		c->ptimer_at = read_sysreg(cntpct_el0);
 	}
 	n = c->total;
 	c->ring[n % RING] = intid;
@@ -1785,6 +1794,76 @@ static void test_vtimer(void)
 	report_vtimer(1, &peer.vt, ran);
 }
 
+/*
+ * The EL1 physical timer (CNTP_*, PPI 30): ftvisor traps and emulates it per vCPU, so it
+ * starts disabled, keeps what this vCPU wrote, interrupts on time through the vGIC in WFI
+ * and while busy, and IMASK holds the interrupt back while ISTATUS shows the condition.
+ */
+static void test_ptimer(void)
+{
+	struct cpu_irqs *c = &irqs[this_cpu()];
+	uint64_t sgi = gicr_sgi(cpu_rd[this_cpu()]), delay = counter_us_to_ticks(VTIMER_DELAY_US);
+	uint32_t before, ticks = 0, early = 0;
+	uint64_t ctl, cval, tval;
+	struct check k;
+
+	check_init(&k);
+	ctl = read_sysreg(cntp_ctl_el0);
+	check(&k, !(ctl & CNT_CTL_ENABLE), "CNTP_CTL_EL0 = 0x%lx at start (enabled)", ctl);
+	write_sysreg(cntp_cval_el0, 0x123456789abcULL);
+	isb();
+	cval = read_sysreg(cntp_cval_el0);
+	check(&k, cval == 0x123456789abcULL, "CNTP_CVAL_EL0 reads 0x%lx after writing 0x123456789abc",
+	      cval);
+	gic_write32(sgi + GICR_ICPENDR0, BIT(GIC_PPI_PTIMER));
+	gic_set_priority(&gic, cpu_rd[this_cpu()], GIC_PPI_PTIMER, PRIO_DEFAULT);
+	gic_write32(sgi + GICR_ISENABLER0, BIT(GIC_PPI_PTIMER));
+	dsb(sy);
+	for (unsigned int i = 0; i < 4; i++) {
+		before = c->count[GIC_PPI_PTIMER];
+		write_sysreg(cntp_tval_el0, delay);
+		isb();
+		cval = read_sysreg(cntp_cval_el0);
+		tval = (uint32_t)read_sysreg(cntp_tval_el0);
+		check(&k, tval > 0 && tval <= delay, "CNTP_TVAL_EL0 reads %lu right after writing %lu",
+		      tval, delay);
+		write_sysreg(cntp_ctl_el0, CNT_CTL_ENABLE);
+		isb();
+		if (!wait_irq(&c->count[GIC_PPI_PTIMER], before + 1,
+			      VTIMER_DELAY_US + 2 * VTIMER_MAX_LATE_US, (i & 1) && peer_online, NULL)) {
+			check(&k, false, "no physical timer interrupt in round %u", i);
+			write_sysreg(cntp_ctl_el0, 0);
+			isb();
+			continue;
+		}
+		ticks++;
+		if ((int64_t)(READ_ONCE(c->ptimer_at) - cval) < 0)
+			early++;
+	}
+	check(&k, early == 0, "%u interrupts before CNTP_CVAL_EL0", early);
+	check(&k, c->ptimer_istatus_clear == 0, "%u interrupts with ISTATUS clear",
+	      c->ptimer_istatus_clear);
+	/* Condition met but masked: ISTATUS shows it, no interrupt until IMASK is cleared. */
+	before = c->count[GIC_PPI_PTIMER];
+	write_sysreg(cntp_cval_el0, read_sysreg(cntpct_el0));
+	write_sysreg(cntp_ctl_el0, CNT_CTL_ENABLE | CNT_CTL_IMASK);
+	isb();
+	quiet_us(2 * VTIMER_DELAY_US);
+	ctl = read_sysreg(cntp_ctl_el0);
+	check(&k, ctl == (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS),
+	      "CNTP_CTL_EL0 = 0x%lx with the condition met and IMASK set", ctl);
+	check(&k, c->count[GIC_PPI_PTIMER] == before, "interrupt taken with IMASK set");
+	write_sysreg(cntp_ctl_el0, CNT_CTL_ENABLE);
+	isb();
+	check(&k, wait_irq(&c->count[GIC_PPI_PTIMER], before + 1, VTIMER_MAX_LATE_US, false, NULL),
+	      "no interrupt after clearing IMASK");
+	write_sysreg(cntp_ctl_el0, 0);
+	isb();
+	gic_write32(sgi + GICR_ICENABLER0, BIT(GIC_PPI_PTIMER));
+	gicr_wait_rwp(cpu_rd[this_cpu()], TIMEOUT_US);
+	report(&k, "ptimer", "ticks=%u of 4, masked and unmasked", ticks);
+}
+
 /* ---- 7. WFI wake-up ---- */
 
 /* vCPU 1: sit in WFI until SGI_WAKE (vCPU 0 is polling meanwhile: it is the watchdog). */
@@ -1946,6 +2025,7 @@ void main(void *dtb)
 
 	/* 6.-7. */
 	test_vtimer();
+	test_ptimer();
 	test_wfi(false);
 	test_wfi(true);
 

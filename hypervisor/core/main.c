@@ -19,6 +19,7 @@
 #include "core/version.h"
 #include "core/vm.h"
 #include "lib/cmdline.h"
+#include "lib/crc32.h"
 #include "platform/board.h"
 
 #define HYP_TIMER_INTID_DEFAULT 26 /* PPI 10: the EL2 physical timer on every GICv3 board */
@@ -132,8 +133,9 @@ void __noreturn hyp_main(const struct boot_info *bi)
 	if (bi->layout.bundle_size)
 		printk("bundle: 0x%lx-0x%lx (%lu KiB)\n", bi->layout.bundle_base,
 		       bi->layout.bundle_base + bi->layout.bundle_size - 1, bi->layout.bundle_size >> 10);
-	printk("features: PA %u bits (PARange %u), VMID %u bits, VHE %s, LSE %s\n", f->pa_bits,
-	       f->parange, f->vmid_bits, f->vhe ? "yes (unused)" : "no", f->lse ? "yes (unused)" : "no");
+	printk("features: PA %u bits (PARange %u), VMID %u bits, VHE %s, LSE %s, CRC32 %s\n",
+	       f->pa_bits, f->parange, f->vmid_bits, f->vhe ? "yes (unused)" : "no",
+	       f->lse ? "yes (unused)" : "no", crc32_use_instructions() ? "yes" : "no");
 	if (plat->uart.present)
 		printk("console: %s at 0x%lx, clock %u Hz\n", plat->uart.compatible, plat->uart.base,
 		       plat->uart.clock_hz);

@@ -218,6 +218,13 @@ void sched_arm_timer(struct pcpu *c)
 				next = d;
 		}
 	}
+	/* The running vCPU's emulated physical timer fires through this timer too. */
+	if (s->current) {
+		uint64_t d = ptimer_deadline(s->current);
+
+		if (d && (!next || d < next))
+			next = d;
+	}
 	if (rival && s->current && (!next || s->slice_end < next))
 		next = s->slice_end;
 	if (c->id == mgmt_cpu) {

@@ -2,6 +2,8 @@
 /*
  * A VM's console output: kept in a ring buffer (nothing is lost whoever watches) and written
  * to the physical console, one whole line at a time, prefixed "[name] " in tagged mode.
+ * With ftvisor.console_stamps on the hypervisor's command line, the prefix also carries the
+ * time the line was completed: "[name] @<us since counter zero>us " (`make bench`).
  */
 #ifndef FTVISOR_CORE_VCONSOLE_H
 #define FTVISOR_CORE_VCONSOLE_H

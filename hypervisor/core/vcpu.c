@@ -13,6 +13,7 @@
 #include "core/irq.h"
 #include "core/mgmt.h"
 #include "core/pcpu.h"
+#include "core/ptimer.h"
 #include "core/sched.h"
 #include "core/smccc.h"
 #include "core/vm.h"
@@ -86,13 +87,15 @@ void vcpu_kick(struct vcpu *v)
 
 uint64_t vcpu_timer_deadline(const struct vcpu *v)
 {
-	uint64_t ctl = v->ctx.sys.cntv_ctl_el0;
+	uint64_t ctl = v->ctx.sys.cntv_ctl_el0, virt = 0, phys = ptimer_deadline(v);
 
 	/* ENABLE set, IMASK clear (Arm ARM D11.2.4); the interrupt must also be able to
 	 * reach the vCPU through its virtual GIC. */
-	if ((ctl & 3) != 1 || !vgic_would_signal((struct vcpu *)v, 27))
-		return 0;
-	return v->ctx.sys.cntv_cval_el0 + v->vm->cntvoff;
+	if ((ctl & 3) == 1 && vgic_would_signal((struct vcpu *)v, 27))
+		virt = v->ctx.sys.cntv_cval_el0 + v->vm->cntvoff;
+	if (!virt || (phys && phys < virt))
+		return phys;
+	return virt;
 }
 
 uint64_t vcpu_busy_now(const struct vcpu *v, uint64_t now)
@@ -114,6 +117,7 @@ int64_t vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context)
 		return -4; /* PSCI ALREADY_ON */
 	}
 	vcpu_context_reset(&v->ctx, entry, context, v->index, v->vpidr);
+	ptimer_reset(v);
 	v->blocked = false;
 	v->t_out = arch_counter(); /* runnable from now on */
 	__atomic_store_n(&v->power, VCPU_ON_PENDING, __ATOMIC_RELEASE);
@@ -213,6 +217,7 @@ static void handle_data_abort(struct vcpu *v, const struct trap_syndrome *t)
 #define ISS_ICC_SGI1R SYSREG_ISS(3, 0, 12, 11, 5)
 #define ISS_ICC_ASGI1R SYSREG_ISS(3, 0, 12, 11, 6)
 #define ISS_ICC_SGI0R SYSREG_ISS(3, 0, 12, 11, 7)
+#define ISS_CNTP(op2) SYSREG_ISS(3, 3, 14, 2, op2)
 
 /* PMU registers (trapped by MDCR_EL2.TPM): op0 3 with CRn 9 / CRm 12-14 (PMCR, PMCNTEN*,
  * PMOVS*, PMSELR, PMCCNTR, PMXEV*, PMUSERENR, PMINTEN*, PMMIR) or op1 3 / CRn 14 / CRm 8-15
@@ -240,6 +245,16 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 		break;
 	case ISS_ICC_SGI0R:
 		break; /* group 0 does not exist for guests */
+	case ISS_CNTP(0):
+	case ISS_CNTP(1):
+	case ISS_CNTP(2):
+		ptimer_access(v, (iss >> 17) & 7, read, &val);
+		if (!read) /* a new deadline for the scheduler's timer */
+			sched_arm_timer(this_cpu());
+		if (read && rt != 31)
+			v->ctx.regs.x[rt] = val;
+		v->ctx.regs.pc += 4;
+		return;
 	default:
 		if (is_pmu_register(iss))
 			break; /* no PMU for guests: reads as zero, writes ignored (Linux resets
@@ -272,6 +287,8 @@ static bool wait_for_interrupt(struct vcpu *v)
 	for (;;) {
 		uint64_t t;
 
+		if (v->ptimer.ctl & 1)
+			ptimer_update(v); /* the scheduler's timer may have woken us for it */
 		if (must_leave(v) || vgic_pending(v))
 			return false;
 		if (first || __atomic_load_n(&c->sched.resched, __ATOMIC_ACQUIRE)) {
@@ -382,6 +399,8 @@ void vcpu_run(struct vcpu *v)
 			if (sched_should_leave(c, v))
 				break;
 		}
+		if (v->ptimer.ctl & 1)
+			ptimer_update(v);
 		vgic_flush(v);
 		v->t_guest = arch_counter();
 		exit = guest_enter(&v->ctx.regs);

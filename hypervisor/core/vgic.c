@@ -170,6 +170,20 @@ void vgic_inject(struct vm *vm, struct vcpu *target, uint32_t intid)
 	kick(to);
 }
 
+/* Under the lock: a new level on the input line of intid (private ones: of v). */
+static bool drive_line(struct vm *vm, struct vcpu *v, uint32_t intid, struct vgic_irq *irq,
+		       bool level)
+{
+	if (irq->level == level)
+		return false;
+	irq->level = level;
+	if (level && !irq->active)
+		mark_pending(vm, v, intid, irq);
+	else if (!level && !irq->edge)
+		irq->pending = false;
+	return true;
+}
+
 void vgic_set_level(struct vm *vm, uint32_t intid, bool level)
 {
 	struct vgic_irq *irq;
@@ -179,16 +193,24 @@ void vgic_set_level(struct vm *vm, uint32_t intid, bool level)
 		return;
 	spin_lock(&vm->vgic.lock);
 	irq = irq_of(vm, NULL, intid);
-	if (irq->level != level) {
-		irq->level = level;
-		if (level && !irq->active)
-			mark_pending(vm, NULL, intid, irq);
-		else if (!level && !irq->edge)
-			irq->pending = false;
+	if (drive_line(vm, NULL, intid, irq, level))
 		to = spi_target(vm, irq);
-	}
 	unlock_changed(vm);
 	kick(to);
+}
+
+void vgic_set_private_level(struct vcpu *v, uint32_t intid, bool level)
+{
+	struct vm *vm = v->vm;
+	bool changed;
+
+	if (intid >= VGIC_NR_PRIVATE)
+		return;
+	spin_lock(&vm->vgic.lock);
+	changed = drive_line(vm, v, intid, &v->vgic.priv[intid], level);
+	unlock_changed(vm);
+	if (changed)
+		kick(v);
 }
 
 void vgic_inject_hw(struct vcpu *v, uint32_t intid)
@@ -235,10 +257,10 @@ void vgic_sgi(struct vcpu *v, uint64_t r)
 	/* Our vCPUs have Aff3.Aff2.Aff1 = 0 and Aff0 = index: anything else names nobody. */
 	if (BITS(r, 23, 16) || BITS(r, 39, 32) || BITS(r, 55, 48))
 		return;
-	for (uint32_t bit = 0; bit < 16; bit++) {
-		uint64_t aff0 = rs * 16 + bit;
+	for (; targets; targets &= targets - 1) {
+		uint64_t aff0 = rs * 16 + (uint32_t)__builtin_ctzll(targets);
 
-		if ((targets & BIT(bit)) && aff0 < vm->n_vcpus)
+		if (aff0 < vm->n_vcpus)
 			vgic_inject(vm, &vm->vcpus[aff0], intid);
 	}
 }
@@ -279,6 +301,14 @@ void vgic_flush(struct vcpu *v)
 	uint32_t n = 0, intid;
 	struct vgic_irq *irq;
 
+	/* Nothing in the list registers and nothing new since the last look (the hypercall
+	 * and MMIO exits): no lock, no scan, no LR writes. A change racing with this read is
+	 * followed by a kick, which makes the guest exit again at once. */
+	if (!vc->lr_used && !vc->lr_hw && !vc->flush_more &&
+	    __atomic_load_n(&vm->vgic.gen, __ATOMIC_ACQUIRE) == vc->flush_gen) {
+		ich_hcr_write(hcr);
+		return;
+	}
 	spin_lock(&vm->vgic.lock);
 	/* Active interrupts stay where they are (vgic_fold kept them); fill the rest. */
 	for (uint32_t i = 0; i < vc->lr_used; i++) {
@@ -304,7 +334,8 @@ void vgic_flush(struct vcpu *v)
 	}
 	if (vc->flush_more)
 		hcr |= ICH_HCR_UIE; /* more waiting: come back when the LRs drain */
-	for (uint32_t i = 0; i < nr_lrs; i++) {
+	/* LRs beyond both what is placed now and what the hardware may still hold are 0. */
+	for (uint32_t i = 0; i < MAX(n, vc->lr_hw); i++) {
 		uint64_t lr = 0;
 
 		if (i < n) {
@@ -323,6 +354,7 @@ void vgic_flush(struct vcpu *v)
 		ich_lr_write(i, lr);
 	}
 	vc->lr_used = n;
+	vc->lr_hw = n;
 	ich_hcr_write(hcr);
 	spin_unlock(&vm->vgic.lock);
 }
@@ -333,6 +365,10 @@ void vgic_fold(struct vcpu *v)
 	struct vgic_cpu *vc = &v->vgic;
 	bool changed = false;
 
+	if (!vc->lr_used) { /* nothing the guest could have changed */
+		__atomic_store_n(&vc->fold_seq, vc->fold_seq + 1, __ATOMIC_RELEASE);
+		return;
+	}
 	spin_lock(&vm->vgic.lock);
 	for (uint32_t i = 0; i < vc->lr_used; i++) {
 		uint64_t lr = ich_lr_read(i);
@@ -479,6 +515,7 @@ void vgic_load(struct vcpu *v)
 	ich_vmcr_write(v->vgic.vmcr);
 	ich_ap1r0_write(v->vgic.ap1r0);
 	v->vgic.lr_used = 0; /* vgic_put left every interrupt in software state */
+	v->vgic.lr_hw = nr_lrs; /* and zeroed the LRs, but write them once anyway */
 	v->vgic.flush_more = true; /* look at everything at the first flush */
 }
 
@@ -499,6 +536,7 @@ void vgic_put(struct vcpu *v)
 	unlock_changed(v->vm);
 	for (uint32_t i = 0; i < nr_lrs; i++)
 		ich_lr_write(i, 0);
+	vc->lr_hw = 0;
 	ich_hcr_write(0);
 	vc->vmcr = ich_vmcr_read();
 	vc->ap1r0 = ich_ap1r0_read();
@@ -524,13 +562,20 @@ static void detach(struct vm *vm, struct vgic_irq *irq)
 
 static uint32_t bits_read(struct vm *vm, struct vcpu *v, uint32_t first, enum bitop op)
 {
+	/* 32 interrupts in a row: private ones of v, or SPIs (the GICD's first word names
+	 * the private ones, read as 0 there). */
+	const struct vgic_irq *irq = first < VGIC_NR_PRIVATE ? (v ? v->vgic.priv : NULL)
+				     : first < VGIC_NR_IRQS ? &vm->vgic.spi[first - VGIC_NR_PRIVATE]
+							    : NULL;
 	uint32_t val = 0;
 
-	for (uint32_t i = 0; i < 32; i++) {
-		struct vgic_irq *irq = irq_of(vm, v, first + i);
+	if (!irq)
+		return 0;
+	for (uint32_t i = 0; i < 32; i++, irq++) {
+		bool bit = op == BIT_ENABLE ? irq->enabled : op == BIT_PENDING ? irq->pending
+									      : irq->active;
 
-		if (irq && *field(irq, op))
-			val |= 1u << i;
+		val |= (uint32_t)bit << i;
 	}
 	return val;
 }

@@ -42,6 +42,7 @@ struct vgic_cpu {
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 	uint16_t lr_intid[VGIC_MAX_LRS]; /* what each list register held at the last flush */
 	uint32_t lr_used;
+	uint32_t lr_hw;		/* list registers that may be non-zero in the hardware */
 	uint32_t fold_seq;	/* vgic_fold() calls: lets a reader wait for fresh LR state */
 	uint64_t lr_state[VGIC_MAX_LRS]; /* pending/active bits each LR got at the last flush */
 	uint32_t flush_gen;	/* vgic.gen when the last flush looked for new interrupts */
@@ -73,6 +74,8 @@ void vgic_reset(struct vm *vm);
 void vgic_inject(struct vm *vm, struct vcpu *target, uint32_t intid);
 /* Drive the input line of a level-sensitive SPI. */
 void vgic_set_level(struct vm *vm, uint32_t intid, bool level);
+/* Drive the input line of a level-sensitive PPI of v (an emulated per-vCPU device). */
+void vgic_set_private_level(struct vcpu *v, uint32_t intid, bool level);
 /* The physical interrupt intid fired for the vCPU loaded on this CPU (timer). */
 void vgic_inject_hw(struct vcpu *v, uint32_t intid);
 

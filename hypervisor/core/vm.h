@@ -8,6 +8,7 @@
 #include "core/bundle.h"
 #include "core/lifecycle.h"
 #include "core/mmio.h"
+#include "core/ptimer.h"
 #include "core/testdev.h"
 #include "core/vuart_pl011.h"
 #include "core/vconsole.h"
@@ -45,6 +46,7 @@ struct vcpu {
 	bool blocked;			/* descheduled in a trapped WFI until an interrupt is due */
 	struct vcpu_context ctx;
 	struct vgic_cpu vgic;
+	struct ptimer ptimer;		/* its EL1 physical timer (emulated) */
 	/* Accounting timestamps (counter; 0 = not in that state). */
 	uint64_t t_seg;			/* start of the current busy stretch while loaded */
 	uint64_t t_idle;		/* waiting in place in a trapped WFI since */

@@ -35,6 +35,11 @@ def test_equal_priority_vcpus_share_a_cpu(qemu):
     # Equal priority: its timer interrupt waits for the current slice to end.
     r = rounds(q, "rtlat-eq")[-1]
     assert r["median_us"] > 1000, r
+    # Sharing the CPU, each kept its own breakpoint/watchpoint registers (guests/spin).
+    for vm in ("spin-a", "spin-b"):
+        text = q.output()
+        assert f"[{vm}] PASS debug-regs-clean" in text and f"[{vm}] PASS debug-regs-kept" in text
+    assert "FAIL" not in q.output()
 
 
 def test_higher_priority_preempts_within_a_slice(qemu):

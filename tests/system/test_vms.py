@@ -103,7 +103,8 @@ def test_stop_on_unhandled(qemu):
 def test_vgic_and_timer_from_inside(qemu):
     """The vGIC/timer test guest, twice at once (configs/qemu-virt/vgic.dts): SGIs within a
     VM, none across VMs, PPI/SPI enable/pending/active semantics, priority masking, the
-    virtual timer on every vCPU, wake-up from WFI, more pending interrupts than LRs."""
+    virtual timer on every vCPU, the emulated EL1 physical timer, wake-up from WFI, more
+    pending interrupts than LRs."""
     q = qemu(smp=4, mem="2G", image=bundle("vgic"))
     for vm in ("vgic1", "vgic2"):
         expect_done(q, vm, "vgic")
@@ -112,7 +113,7 @@ def test_vgic_and_timer_from_inside(qemu):
         text = "\n".join(vm_lines(q, vm))
         for name in ("sgi-self", "sgi-other", "sgi-foreign", "spi-enable-delivers",
                      "spi-active", "spi-route-any", "priority-masking", "vtimer-cpu0",
-                     "vtimer-cpu1", "wfi-wakeup", "lr-exhaustion"):
+                     "vtimer-cpu1", "ptimer", "wfi-wakeup", "lr-exhaustion"):
             assert re.search(rf"^PASS {name}\b", text, re.M), f"{vm}: no PASS {name}"
     assert "FAIL" not in out
 

@@ -188,7 +188,9 @@ void arch_cpu_init(void)
 	 * reads as zero (core/vcpu.c), so no VM can watch or steer counters another uses or
 	 * count at EL2. */
 	write_sysreg(mdcr_el2, MDCR_EL2_TPM | MDCR_EL2_TPMCR);
-	write_sysreg(cnthctl_el2, 3);		/* EL1 may use the physical counter and timer */
+	/* EL1 may read the physical counter (EL1PCTEN); its physical timer registers trap
+	 * (EL1PCEN clear) and are emulated per vCPU (core/ptimer.c). */
+	write_sysreg(cnthctl_el2, 1);
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(vttbr_el2, 0);
 	write_sysreg_s(CNTHP_CTL_EL2, 0);

@@ -54,6 +54,7 @@ void vcpu_context_load(const struct vcpu_context *c)
 	write_sysreg(cntkctl_el1, s->cntkctl_el1);
 	write_sysreg(csselr_el1, s->csselr_el1);
 	write_sysreg(mdscr_el1, s->mdscr_el1);
+	debugregs_load(&c->dbg);
 	write_sysreg(cntv_cval_el0, s->cntv_cval_el0);
 	write_sysreg(cntv_ctl_el0, s->cntv_ctl_el0);
 	write_sysreg(vmpidr_el2, s->vmpidr_el2);
@@ -91,6 +92,7 @@ void vcpu_context_save(struct vcpu_context *c)
 	s->cntkctl_el1 = read_sysreg(cntkctl_el1);
 	s->csselr_el1 = read_sysreg(csselr_el1);
 	s->mdscr_el1 = read_sysreg(mdscr_el1);
+	debugregs_save(&c->dbg);
 	s->cntv_ctl_el0 = read_sysreg(cntv_ctl_el0);
 	s->cntv_cval_el0 = read_sysreg(cntv_cval_el0);
 	s->vmpidr_el2 = read_sysreg(vmpidr_el2);

@@ -3,6 +3,7 @@
 #ifndef FTVISOR_ARCH_VCPU_CONTEXT_H
 #define FTVISOR_ARCH_VCPU_CONTEXT_H
 
+#include "arch/arm64/debug_regs.h"
 #include "lib/compiler.h"
 
 /* General-purpose state, saved and restored by guest_entry.S (layout.h REGS_*). */
@@ -34,6 +35,7 @@ struct vcpu_fpregs {
 struct vcpu_context {
 	struct vcpu_regs regs;
 	struct vcpu_sysregs sys;
+	struct vcpu_debugregs dbg;	/* zero at reset: no breakpoints or watchpoints */
 	struct vcpu_fpregs fp;
 };
 
