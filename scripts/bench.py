@@ -141,9 +141,10 @@ def parse(text):
         m = re.match(r"ftvisor: boot took (\d+) us of counter time \(banner at (\d+) us\)", line)
         if m:
             res["boot"]["ready_us"], res["boot"]["banner_us"] = int(m.group(1)), int(m.group(2))
-        m = re.match(r"ftvisor: vm '(\S+)' started at (\d+) us", line)
+        m = re.match(r"ftvisor: vm '(\S+)' (started|entered) at (\d+) us", line)
         if m:
-            res["boot"][f"vm_{m.group(1)}_start_us"] = int(m.group(2))
+            what = "start" if m.group(2) == "started" else "first_instruction"
+            res["boot"][f"vm_{m.group(1)}_{what}_us"] = int(m.group(3))
     for name, d in samples.items():
         res["hist"][name] = histogram(d)
         res["hist"][name]["n"] = sum(d.values())
@@ -199,9 +200,10 @@ def linux_boot_ftvisor(results):
                          line)
             if m:
                 res["ready_us"], res["banner_us"] = int(m.group(1)), int(m.group(2))
-            m = re.match(r"ftvisor: vm '(\S+)' started at (\d+) us", line)
+            m = re.match(r"ftvisor: vm '(\S+)' (started|entered) at (\d+) us", line)
             if m:
-                vms.setdefault(m.group(1), {})["start_us"] = int(m.group(2))
+                what = "start_us" if m.group(2) == "started" else "first_instruction_us"
+                vms.setdefault(m.group(1), {})[what] = int(m.group(3))
             m = re.match(r"\[(\w+)\] @(\d+)us (.*)", line)
             if not m or m.group(1) not in LINUX_VMS:
                 continue
@@ -571,12 +573,13 @@ def linux_md(lb):
                 f"192 MiB; bm: bare metal), console lines stamped (ftvisor.console_stamps): "
                 f"banner at {f['banner_us']} us, self-tests done and VMs started at "
                 f"{f.get('ready_us', '-')} us of counter time (us since QEMU start).", "",
-                "| VM | started (us) | first console line (us) | shell marker (us) | "
-                "start to shell (us) | VM's kernel clock at the marker (us) |",
-                "| --- | --- | --- | --- | --- | --- |"]
+                "| VM | started (us) | first instruction (us) | first console line (us) | "
+                "shell marker (us) | start to shell (us) | VM's kernel clock at the marker (us) |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
         for name, v in f.get("vms", {}).items():
             if name in LINUX_VMS:
-                out.append(f"| {name} | {v.get('start_us', '-')} | {v.get('first_line_us', '-')} | "
+                out.append(f"| {name} | {v.get('start_us', '-')} | "
+                           f"{v.get('first_instruction_us', '-')} | {v.get('first_line_us', '-')} | "
                            f"{v.get('shell_us', '-')} | {v.get('start_to_shell_us', '-')} | "
                            f"{v.get('kclock_at_shell_us', '-')} |")
     out.append("")
@@ -690,7 +693,8 @@ def main():
                      f"{r['ftvisor4k_vs_native']:.4f} | {kv['work'].get(w, {}).get('ticks', '-')} | "
                      + (f"{r['kvm_vs_native']:.4f} | {r['ftvisor_vs_kvm']:.4f} |"
                         if "kvm_vs_native" in r else "- | - |"))
-    lines += ["", f"boot (emulated time): {ftv['boot']}"]
+    lines += ["", "boot of the benchmark VM (emulated time, us since QEMU start): " +
+              ", ".join(f"{k.replace('_us', '')} {v}" for k, v in ftv["boot"].items())]
     lines += linux_md(results["linux_boot"]) + wall_md(results["wall_stage2"])
     lines += ["", "latest.png: latency histograms of the microbenchmarks (SAMPLES lines; "
               "runs.<run>.hist in latest.json: bucket edges in ticks and counts), one panel "

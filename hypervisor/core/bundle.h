@@ -13,6 +13,7 @@
  *   struct bundle_channel[n_channels] at channel_offset (when n_channels > 0)
  *   struct bundle_image[n_images]    at image_offset
  *   image data, each image 4 KiB aligned, in image-table order, zero padding between
+ *   (several VMs may name the same image: ftvisor-mkimage stores identical ones once)
  *   total_size is a 4 KiB multiple.
  * header_crc is the CRC-32 (IEEE 802.3, as zlib's crc32) of bytes [0, first image offset, or
  * total_size when there are no images) with the header_crc field taken as 0. Each image has

@@ -85,6 +85,7 @@ static void boot(struct vm *vm)
 
 	vm->cntvoff = now; /* the guest's virtual counter starts near 0 */
 	vm->started_at = now;
+	vm->entered_at = 0;
 	vm->sample_t = now;
 	vm->sample_busy = 0;
 	vm->cpu_x100 = 0;

@@ -79,6 +79,7 @@ struct vm {
 	uint64_t cntvoff;
 	uint64_t paused_at;		/* counter when the last vCPU left for a pause */
 	uint64_t started_at;		/* counter at the last start (0: never started) */
+	uint64_t entered_at;		/* counter when vCPU 0 first entered the guest since */
 	uint32_t boots;
 
 	/* CPU use over the last sampling window (core/mgmt.c) */

@@ -1591,3 +1591,18 @@ def test_shipped_configs(ws, name, tmp_path):
         dtb = tmp_path / "rtc.dtb"
         dtb.write_bytes(image_data(bundle, imgs[vms[0]["dtb"]]))
         assert fdtget(dtb, "/pl031@9010000", "interrupts", "-tx") == "0 2 4"
+
+
+def test_identical_images_stored_once(ws):
+    """Two VMs with the same kernel share one copy of it in the bundle; a third VM with a
+    different kernel gets its own; every VM's generated tree differs, so each has its dtb."""
+    ws.file("k2.bin", arm64_image(0x2800, fill=0x33))
+    res = ws.run(config(vm(0), vm(1), vm(2, kernel='"k2.bin"')))
+    assert res.returncode == 0, res.stderr
+    bundle = split(ws.out.read_bytes())[1]
+    hdr, vms, imgs = decode(bundle)
+    assert vms[0]["kernel"] == vms[1]["kernel"] != vms[2]["kernel"]
+    assert len({v["dtb"] for v in vms}) == 3
+    assert hdr["n_images"] == 5  # 2 kernels + 3 device trees
+    assert image_data(bundle, imgs[vms[0]["kernel"]]) == (ws.cfgdir / "k.bin").read_bytes()
+    assert image_data(bundle, imgs[vms[2]["kernel"]]) == (ws.cfgdir / "k2.bin").read_bytes()

@@ -50,16 +50,37 @@ void hyp_load(const char *path, struct hyp_image *hyp)
 		die("%s: already carries a bundle (give the plain ftvisor.bin)", path);
 }
 
+/* Every distinct image once: VMs from one template (or with the same kernel) share it. */
+struct image_ref {
+	const struct file_buf *f;
+	uint32_t kind;
+};
+
 struct layout {
 	uint32_t n_images;
+	struct image_ref images[BUNDLE_MAX_IMAGES];
 	uint64_t first_image;
 	uint64_t total;
 };
 
-static void add_image(uint8_t *b, struct bundle_image *table, uint32_t *idx, uint64_t *data,
+/* Index of the image with this kind and these bytes, adding it when it is new. */
+static uint32_t image_index(struct layout *l, const struct file_buf *f, uint32_t kind)
+{
+	uint32_t i;
+
+	for (i = 0; i < l->n_images; i++)
+		if (l->images[i].kind == kind && l->images[i].f->size == f->size &&
+		    !memcmp(l->images[i].f->data, f->data, f->size))
+			return i;
+	if (l->n_images == BUNDLE_MAX_IMAGES)
+		die("more than %u distinct images", BUNDLE_MAX_IMAGES);
+	l->images[l->n_images] = (struct image_ref){ f, kind };
+	return l->n_images++;
+}
+
+static void add_image(uint8_t *b, struct bundle_image *im, uint64_t *data,
 		      const struct file_buf *f, uint32_t kind)
 {
-	struct bundle_image *im = &table[*idx];
 
 	im->offset = *data;
 	im->size = f->size;
@@ -67,43 +88,43 @@ static void add_image(uint8_t *b, struct bundle_image *table, uint32_t *idx, uin
 	im->crc32 = crc32_update(0, f->data, f->size);
 	memcpy(b + *data, f->data, f->size);
 	*data = ALIGN_UP(*data + f->size, (uint64_t)BUNDLE_ALIGN);
-	(*idx)++;
 }
 
-static struct layout plan(const struct config *cfg)
+static void plan(const struct config *cfg, struct layout *l)
 {
-	struct layout l = { 0 };
 	uint64_t data;
 
-	for (uint32_t i = 0; i < cfg->n_vms; i++)
-		l.n_images += cfg->vms[i].initrd.size ? 3 : 2;
-	data = sizeof(struct bundle_header) + cfg->n_vms * sizeof(struct bundle_vm) +
-	       cfg->n_channels * sizeof(struct bundle_channel) +
-	       l.n_images * sizeof(struct bundle_image);
-	data = ALIGN_UP(data, (uint64_t)BUNDLE_ALIGN);
-	l.first_image = data;
+	memset(l, 0, sizeof(*l));
 	for (uint32_t i = 0; i < cfg->n_vms; i++) {
 		const struct vm_cfg *vm = &cfg->vms[i];
 
-		data += ALIGN_UP((uint64_t)vm->kernel.size, (uint64_t)BUNDLE_ALIGN);
-		data += ALIGN_UP((uint64_t)vm->initrd.size, (uint64_t)BUNDLE_ALIGN);
-		data += ALIGN_UP((uint64_t)vm->dtb.size, (uint64_t)BUNDLE_ALIGN);
+		image_index(l, &vm->kernel, IMAGE_KERNEL);
+		if (vm->initrd.size)
+			image_index(l, &vm->initrd, IMAGE_INITRD);
+		image_index(l, &vm->dtb, IMAGE_DTB);
 	}
-	l.total = data;
-	return l;
+	data = sizeof(struct bundle_header) + cfg->n_vms * sizeof(struct bundle_vm) +
+	       cfg->n_channels * sizeof(struct bundle_channel) +
+	       l->n_images * sizeof(struct bundle_image);
+	data = ALIGN_UP(data, (uint64_t)BUNDLE_ALIGN);
+	l->first_image = data;
+	for (uint32_t i = 0; i < l->n_images; i++)
+		data += ALIGN_UP((uint64_t)l->images[i].f->size, (uint64_t)BUNDLE_ALIGN);
+	l->total = data;
 }
 
 uint8_t *bundle_make(const struct config *cfg, uint64_t *size)
 {
-	struct layout l = plan(cfg);
+	static struct layout l;
 	struct bundle_header h = { .version = BUNDLE_VERSION };
 	struct bundle_image table[BUNDLE_MAX_IMAGES] = { 0 };
 	struct bundle_channel channels[BUNDLE_MAX_CHANNELS];
-	uint64_t data = l.first_image;
-	uint32_t idx = 0;
+	uint64_t data;
 	char err[256];
 	uint8_t *b;
 
+	plan(cfg, &l);
+	data = l.first_image;
 	b = xcalloc(1, l.total);
 	memcpy(h.magic, BUNDLE_MAGIC, sizeof(h.magic));
 	h.header_size = sizeof(h);
@@ -129,16 +150,13 @@ uint8_t *bundle_make(const struct config *cfg, uint64_t *size)
 		memcpy(vm.vcpu_mpidr, v->mpidr, sizeof(vm.vcpu_mpidr));
 		vm.mem_ipa = v->mem_ipa;
 		vm.mem_size = v->mem_size;
-		vm.kernel = idx;
-		add_image(b, table, &idx, &data, &v->kernel, IMAGE_KERNEL);
+		vm.kernel = image_index(&l, &v->kernel, IMAGE_KERNEL);
 		vm.initrd = BUNDLE_NO_IMAGE;
 		if (v->initrd.size) {
-			vm.initrd = idx;
-			add_image(b, table, &idx, &data, &v->initrd, IMAGE_INITRD);
+			vm.initrd = image_index(&l, &v->initrd, IMAGE_INITRD);
 			vm.initrd_offset = v->initrd_offset;
 		}
-		vm.dtb = idx;
-		add_image(b, table, &idx, &data, &v->dtb, IMAGE_DTB);
+		vm.dtb = image_index(&l, &v->dtb, IMAGE_DTB);
 		vm.kernel_offset = v->kernel_offset;
 		vm.dtb_offset = v->dtb_offset;
 		vm.n_passthrough_mmio = v->n_pt_mmio;
@@ -147,6 +165,8 @@ uint8_t *bundle_make(const struct config *cfg, uint64_t *size)
 		memcpy(vm.passthrough_irqs, v->pt_irqs, sizeof(vm.passthrough_irqs));
 		memcpy(b + h.vm_offset + i * sizeof(vm), &vm, sizeof(vm));
 	}
+	for (uint32_t i = 0; i < l.n_images; i++)
+		add_image(b, &table[i], &data, l.images[i].f, l.images[i].kind);
 	config_channel_table(cfg, channels);
 	memcpy(b + h.channel_offset, channels, cfg->n_channels * sizeof(channels[0]));
 	memcpy(b + h.image_offset, table, l.n_images * sizeof(table[0]));
