@@ -166,7 +166,14 @@ static void apply(struct vm *vm, enum vm_op op, const char *why)
 	case VM_OP_NONE:
 		break;
 	}
+	/* Done: only now may vCPUs run (leave was set for the whole operation), so an event
+	 * from the guest (PSCI SYSTEM_OFF right after the start, say) finds no operation in
+	 * progress and is not lost. */
+	spin_lock(&vm->lock);
+	vm->op = VM_OP_NONE;
+	vm->op_async = false;
 	__atomic_store_n(&vm->leave, false, __ATOMIC_RELEASE);
+	spin_unlock(&vm->lock);
 	kick_all(vm); /* resumed or started vCPUs: their CPUs pick them up */
 }
 
@@ -199,8 +206,8 @@ int mgmt_request(struct vm *vm, enum vm_op op, char *err, size_t err_len)
 		return -1;
 	}
 	vm->op = op;
-	if (needs_vcpus_out(op))
-		__atomic_store_n(&vm->leave, true, __ATOMIC_RELEASE);
+	/* No vCPU enters the guest until apply() is done, even for a start or resume. */
+	__atomic_store_n(&vm->leave, true, __ATOMIC_RELEASE);
 	spin_unlock(&vm->lock);
 
 	if (needs_vcpus_out(op) && wait_all_out(vm, err, err_len) != 0) {
@@ -210,8 +217,6 @@ int mgmt_request(struct vm *vm, enum vm_op op, char *err, size_t err_len)
 		return -1;
 	}
 	apply(vm, op, op == VM_OP_STOP ? "stopped from the shell" : "rebooted from the shell");
-	if (op != VM_OP_DESTROY)
-		vm->op = VM_OP_NONE;
 	return 0;
 }
 
@@ -246,8 +251,6 @@ static void finish_guest_events(void)
 		    !all_out(vm))
 			continue;
 		apply(vm, vm->op, vm->op_reason);
-		vm->op_async = false;
-		vm->op = VM_OP_NONE;
 	}
 }
 

@@ -275,22 +275,48 @@ static bool deliverable(const struct vgic *d, const struct vgic_irq *irq)
 	       (irq->active || (irq->pending && irq->enabled && d->enabled));
 }
 
-/* Candidate for the next free list register: highest priority (lowest value) first. */
-static struct vgic_irq *best(struct vm *vm, struct vcpu *v, uint32_t *intid_out)
+/* a goes into a list register before b: active ones first (they must be in one to be
+ * completed), then by priority (lower value first); equals keep their order. */
+static bool goes_before(const struct vgic_irq *a, const struct vgic_irq *b)
 {
-	struct vgic_irq *pick = NULL, *irq;
-	uint32_t i;
+	return (a->active && !b->active) || (a->active == b->active && a->priority < b->priority);
+}
 
+/*
+ * One pass over v's candidates: the best `room` deliverable interrupts, in order, into
+ * pick/pick_intid. Returns how many; *more says whether some were left out.
+ */
+static uint32_t choose(struct vm *vm, struct vcpu *v, uint32_t room, struct vgic_irq **pick,
+		       uint16_t *pick_intid, bool *more)
+{
+	struct vgic_irq *irq;
+	uint32_t i, got = 0;
+
+	*more = false;
 	for_each_candidate(vm, v, i, irq) {
-		/* Active ones first: they must be in a list register to be completed. */
-		if (deliverable(&vm->vgic, irq) &&
-		    (!pick || (irq->active && !pick->active) ||
-		     (irq->active == pick->active && irq->priority < pick->priority))) {
-			pick = irq;
-			*intid_out = i;
+		uint32_t pos = got;
+
+		if (!deliverable(&vm->vgic, irq))
+			continue;
+		while (pos > 0 && goes_before(irq, pick[pos - 1]))
+			pos--;
+		if (pos >= room) {
+			*more = true;
+			continue;
 		}
+		if (got == room) { /* the last one drops out */
+			*more = true;
+			got--;
+		}
+		for (uint32_t k = got; k > pos; k--) {
+			pick[k] = pick[k - 1];
+			pick_intid[k] = pick_intid[k - 1];
+		}
+		pick[pos] = irq;
+		pick_intid[pos] = (uint16_t)i;
+		got++;
 	}
-	return pick;
+	return got;
 }
 
 void vgic_flush(struct vcpu *v)
@@ -298,7 +324,7 @@ void vgic_flush(struct vcpu *v)
 	struct vm *vm = v->vm;
 	struct vgic_cpu *vc = &v->vgic;
 	uint64_t hcr = ICH_HCR_EN;
-	uint32_t n = 0, intid;
+	uint32_t n = 0;
 	struct vgic_irq *irq;
 
 	/* Nothing in the list registers and nothing new since the last look (the hypercall
@@ -322,14 +348,15 @@ void vgic_flush(struct vcpu *v)
 	/* Scanning every interrupt is most of an exit's cost: only when something changed
 	 * since the last look, or when interrupts were left out for want of LRs. */
 	if (vm->vgic.gen != vc->flush_gen || vc->flush_more) {
-		while (n < nr_lrs && (irq = best(vm, v, &intid))) {
-			irq->lr = (int8_t)n;
-			irq->lr_vcpu = (uint8_t)v->index;
-			vc->lr_intid[n++] = (uint16_t)intid;
-			if (irq->pending)
+		struct vgic_irq *pick[VGIC_MAX_LRS];
+		uint32_t got = choose(vm, v, nr_lrs - n, pick, &vc->lr_intid[n], &vc->flush_more);
+
+		for (uint32_t k = 0; k < got; k++, n++) {
+			pick[k]->lr = (int8_t)n;
+			pick[k]->lr_vcpu = (uint8_t)v->index;
+			if (pick[k]->pending)
 				v->st.injected++;
 		}
-		vc->flush_more = n == nr_lrs && best(vm, v, &intid);
 		vc->flush_gen = vm->vgic.gen;
 	}
 	if (vc->flush_more)
