@@ -201,6 +201,11 @@ def fdtget(path, node, prop, *opts):
                           text=True, check=True).stdout.strip()
 
 
+def fdtget_nodes(path):
+    return subprocess.run(["fdtget", "-l", str(path), "/"], capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
 def test_pi_demo_shape(tool, hyp, tmp_path):
     """The Phytium Pi demo: Linux on both FTC664s with UART2 and macb1 passed through, rt on
     0x201, and an 8 MiB channel between them."""
@@ -229,6 +234,17 @@ def test_pi_demo_shape(tool, hyp, tmp_path):
         "43000000 0 20000000 0 20000000 0 800000")
     assert fdtget(linux, "/pcie@3f000000", "interrupt-map", "-tx").split()[-3:] == \
         ["0", "10", "4"]	# INTA: SPI 16 = INTID 48, not one of the passthrough SPIs
+    # the devices keep their clocks' frequencies (the board's fixed clocks, as guest nodes):
+    # UART2 runs at 100 MHz on the E2000, macb's four at 250/48/48/250 MHz
+    def hz(node, i=0):
+        ph = fdtget(linux, node, "clocks").split()[i]
+        clk = [n for n in fdtget_nodes(linux) if fdtget(linux, f"/{n}", "phandle", "-d", "0") == ph]
+        return int(fdtget(linux, f"/{clk[0]}", "clock-frequency"))
+    assert (hz("/uart@2800e000", 0), hz("/uart@2800e000", 1)) == (100000000, 100000000)
+    assert fdtget(linux, "/uart@2800e000", "clock-names") == "uartclk apb_pclk"
+    assert [hz("/ethernet@3200e000", i) for i in range(4)] == \
+        [250000000, 48000000, 48000000, 250000000]
+    assert fdtget(linux, "/ethernet@3200e000", "clock-names") == "pclk hclk tx_clk tsu_clk"
 
 
 # ---- refusals ----

@@ -16,6 +16,8 @@
 #define PATCH_ROOM 4096
 #define PHANDLE_APB_PCLK 1
 #define PHANDLE_GIC 2
+#define PHANDLE_PT_CLOCK 3 /* and up: fixed clocks of passthrough devices */
+#define PT_MAX_CLOCKS 8
 /* The virtual GICv3 and devices: QEMU virt's addresses (mkimage.h), one GICR per vCPU. */
 #define UART_CLOCK_HZ 24000000
 /* The interrupt specifier of the arm,gic-v3 binding: type, number, flags (no CPU mask). */
@@ -241,15 +243,92 @@ static bool irq_passed(const struct vm_cfg *vm, uint32_t intid)
 	return false;
 }
 
+/* The frequencies of the board's fixed clocks the passthrough devices use, each a node of the
+ * guest tree (24 MHz is the guest's own apb-pclk). */
+struct pt_clocks {
+	uint32_t n;
+	uint32_t hz[PT_MAX_CLOCKS];
+};
+
+/* The frequencies of the clocks a board node names, when each is a fixed clock (compatible
+ * "fixed-clock", #clock-cells 0): how many, or -1 when one is anything else. */
+static int board_fixed_clocks(const struct dt *dt, int node, uint32_t *hz, int max)
+{
+	const uint8_t *c;
+	uint32_t len, cells;
+	int n = 0;
+
+	c = dt_getprop(dt, node, "clocks", &len);
+	if (!c)
+		return 0;
+	for (uint32_t off = 0; off + 4 <= len; off += 4) {
+		int clk = dt_find_phandle(dt, dt_be32(c + off));
+
+		if (clk < 0 || n == max || !dt_node_is_compatible(dt, clk, "fixed-clock") ||
+		    dt_getprop_u32(dt, clk, "#clock-cells", &cells) != DT_OK || cells ||
+		    dt_getprop_u32(dt, clk, "clock-frequency", &hz[n]) != DT_OK || !hz[n])
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+static uint32_t clock_phandle(const struct pt_clocks *pc, uint32_t hz)
+{
+	for (uint32_t i = 0; i < pc->n; i++)
+		if (pc->hz[i] == hz)
+			return PHANDLE_PT_CLOCK + i;
+	return PHANDLE_APB_PCLK;
+}
+
+/* One fixed-clock node per frequency the passthrough devices need that the guest tree lacks. */
+static int gen_passthrough_clocks(const struct config *cfg, const struct vm_cfg *vm, void *fdt,
+				  struct pt_clocks *pc)
+{
+	uint32_t hz[PT_MAX_CLOCKS];
+	char name[32];
+	int err = 0;
+
+	pc->n = 0;
+	for (uint32_t k = 0; k < vm->n_pt_mmio; k++) {
+		int n = board_fixed_clocks(&cfg->board, vm->pt_node[k], hz, PT_MAX_CLOCKS);
+
+		for (int i = 0; i < n; i++) {
+			if (hz[i] == UART_CLOCK_HZ || clock_phandle(pc, hz[i]) != PHANDLE_APB_PCLK)
+				continue;
+			if (pc->n == PT_MAX_CLOCKS)
+				cfg_die(cfg, vm, NULL, "passthrough-mmio: more than %u clock frequencies",
+					PT_MAX_CLOCKS);
+			pc->hz[pc->n++] = hz[i];
+			snprintf(name, sizeof(name), "clock-%u", hz[i]);
+			err |= fdt_begin_node(fdt, name);
+			err |= fdt_property_string(fdt, "compatible", "fixed-clock");
+			err |= fdt_property_u32(fdt, "#clock-cells", 0);
+			err |= fdt_property_u32(fdt, "clock-frequency", hz[i]);
+			err |= fdt_property_u32(fdt, "phandle", clock_phandle(pc, hz[i]));
+			err |= fdt_end_node(fdt);
+		}
+	}
+	return err;
+}
+
 /*
  * One board node given to the VM, copied to the root: its name, compatible, reg as CPU
  * physical addresses (IPA = PA) in the root's 2 + 2 cells, interrupts only when each is one
- * of the VM's passthrough SPIs (interrupt-parent: the root's, the virtual GIC), and the
- * fixed apb_pclk in place of whatever clocks it had (AMBA drivers need one to probe).
+ * of the VM's passthrough SPIs (interrupt-parent: the root's, the virtual GIC), and its
+ * clocks: the same frequencies as fixed clocks of the guest tree, with the board's
+ * clock-names (a UART's baud rate depends on it: 100 MHz on the E2000). A clock that is not
+ * a fixed one cannot be given: the node gets the guest's 24 MHz apb_pclk (AMBA drivers need
+ * one to probe) and the tool says so.
  */
 static int gen_passthrough_node(const struct config *cfg, const struct vm_cfg *vm, void *fdt,
-				int node, const struct bundle_mmio *r)
+				int node, const struct bundle_mmio *r, const struct pt_clocks *pc)
 {
+	uint32_t hz[PT_MAX_CLOCKS];
+	fdt32_t clocks[PT_MAX_CLOCKS];
+	const void *names;
+	uint32_t names_len;
+	int n_clocks;
 	struct mem_range regs[BOARD_MAX_REGS];
 	uint64_t reg[2 * BOARD_MAX_REGS];
 	uint32_t spec[BOARD_MAX_IRQS][3], intids[BOARD_MAX_IRQS];
@@ -289,7 +368,18 @@ static int gen_passthrough_node(const struct config *cfg, const struct vm_cfg *v
 	err |= prop_u64s(fdt, "reg", reg, 2 * n);
 	if (n_irqs > 0)
 		err |= fdt_property(fdt, "interrupts", irqs, 3 * n_irqs * (int)sizeof(irqs[0]));
-	if (dt_getprop(&cfg->board, node, "clocks", NULL)) {
+	n_clocks = board_fixed_clocks(&cfg->board, node, hz, PT_MAX_CLOCKS);
+	names = dt_getprop(&cfg->board, node, "clock-names", &names_len);
+	if (n_clocks > 0) {
+		for (int i = 0; i < n_clocks; i++)
+			clocks[i] = cpu_to_fdt32(clock_phandle(pc, hz[i]));
+		err |= fdt_property(fdt, "clocks", clocks, n_clocks * (int)sizeof(clocks[0]));
+		if (names && names_len)
+			err |= fdt_property(fdt, "clock-names", names, (int)names_len);
+	} else if (n_clocks < 0) {
+		fprintf(stderr, "ftvisor-mkimage: warning: %s (%s): passthrough node %s: a clock that "
+			"is not a fixed clock; the guest gets a %u Hz fixed one\n", vm->node, vm->name,
+			name, UART_CLOCK_HZ);
 		err |= fdt_property_u32(fdt, "clocks", PHANDLE_APB_PCLK);
 		err |= fdt_property_string(fdt, "clock-names", "apb_pclk");
 	}
@@ -301,10 +391,11 @@ static int gen_passthrough_node(const struct config *cfg, const struct vm_cfg *v
 static int gen_passthrough(const struct config *cfg, const struct vm_cfg *vm, void *fdt,
 			   bool has_pci)
 {
+	struct pt_clocks pc;
 	char name[128];
 	const char *bname;
 	uint32_t len;
-	int err = 0;
+	int err = gen_passthrough_clocks(cfg, vm, fdt, &pc);
 	bool seen;
 
 	for (uint32_t k = 0; k < vm->n_pt_mmio; k++) {
@@ -331,7 +422,7 @@ static int gen_passthrough(const struct config *cfg, const struct vm_cfg *vm, vo
 					(unsigned long long)vm->pt_mmio[k].base, name,
 					(unsigned long long)vm->pt_mmio[j].base);
 		}
-		err |= gen_passthrough_node(cfg, vm, fdt, vm->pt_node[k], &vm->pt_mmio[k]);
+		err |= gen_passthrough_node(cfg, vm, fdt, vm->pt_node[k], &vm->pt_mmio[k], &pc);
 	}
 	return err;
 }
