@@ -11,6 +11,13 @@
 
 static inline uint64_t arch_counter(void) { return read_cntpct(); }
 static inline uint64_t arch_counter_freq(void) { return read_sysreg(cntfrq_el0); }
+/* Counter ticks in microseconds (with the counter's own zero: machine reset on QEMU). */
+static inline uint64_t arch_counter_us(uint64_t t)
+{
+	uint64_t mhz = arch_counter_freq() / 1000000;
+
+	return t / (mhz ? mhz : 1);
+}
 static inline void arch_wait_for_interrupt(void) { dsb(sy); wfi(); }
 static inline void *arch_this_cpu_ptr(void) { return (void *)read_sysreg(tpidr_el2); }
 static inline void arch_set_this_cpu_ptr(void *p) { write_sysreg(tpidr_el2, (uint64_t)p); }

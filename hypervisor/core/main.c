@@ -30,14 +30,6 @@ static const struct platform *plat;
 static uint32_t hyp_timer_intid;
 static uint64_t banner_at;
 
-/* Counter ticks since reset in microseconds (the counter starts at 0 on QEMU; boot time). */
-static uint64_t counter_us(uint64_t t)
-{
-	uint64_t mhz = arch_counter_freq() / 1000000;
-
-	return mhz ? t / mhz : 0;
-}
-
 void *frame_pa_to_ptr(uint64_t pa)
 {
 	return (void *)pa; /* EL2 maps RAM 1:1 */
@@ -188,7 +180,7 @@ void __noreturn hyp_main(const struct boot_info *bi)
 		       "Ctrl-] s: back to the shell. QEMU: Ctrl-A X quits.\n",
 		       failures ? "SELF-TEST FAILURES" : "self-tests passed", n);
 		printk("ftvisor: boot took %lu us of counter time (banner at %lu us)\n",
-		       counter_us(arch_counter()), counter_us(banner_at));
+		       arch_counter_us(arch_counter()), arch_counter_us(banner_at));
 		shell_prompt();
 	} else {
 		printk("ftvisor: ready (%s; no boot bundle, so no VMs). QEMU: Ctrl-A X quits.\n",

@@ -114,8 +114,7 @@ static void apply(struct vm *vm, enum vm_op op, const char *why)
 		if (vm->state == VM_STOPPED)
 			vm_reload(vm); /* a cold boot: nothing of the last run is left */
 		boot(vm);
-		printk("ftvisor: vm '%s' started at %lu us\n", vm->name,
-		       arch_counter() / (arch_counter_freq() / 1000000 ? arch_counter_freq() / 1000000 : 1));
+		printk("ftvisor: vm '%s' started at %lu us\n", vm->name, arch_counter_us(arch_counter()));
 		break;
 	case VM_OP_PAUSE:
 		vconsole_flush(&vm->console);

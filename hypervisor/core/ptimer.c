@@ -5,10 +5,6 @@
 #include "core/vm.h"
 #include "lib/string.h"
 
-#define CTL_ENABLE 1u
-#define CTL_IMASK 2u
-#define CTL_ISTATUS 4u
-
 /* CNTP_* encodings: op0 3, op1 3, CRn 14, CRm 2, op2 (Arm ARM D17.11). */
 #define OP2_TVAL 0
 #define OP2_CTL 1
@@ -16,14 +12,14 @@
 
 static bool condition_met(const struct ptimer *t, uint64_t now)
 {
-	return (t->ctl & CTL_ENABLE) && now >= t->cval;
+	return (t->ctl & PTIMER_CTL_ENABLE) && now >= t->cval;
 }
 
 void ptimer_update(struct vcpu *v)
 {
 	struct ptimer *t = &v->ptimer;
 	/* ISTATUS raises the line unless IMASK holds it down (D11.2.4). */
-	bool line = condition_met(t, arch_counter()) && !(t->ctl & CTL_IMASK);
+	bool line = condition_met(t, arch_counter()) && !(t->ctl & PTIMER_CTL_IMASK);
 
 	if (line != t->line) {
 		t->line = line;
@@ -35,7 +31,7 @@ uint64_t ptimer_deadline(const struct vcpu *v)
 {
 	const struct ptimer *t = &v->ptimer;
 
-	if ((t->ctl & (CTL_ENABLE | CTL_IMASK)) != CTL_ENABLE || t->line ||
+	if ((t->ctl & (PTIMER_CTL_ENABLE | PTIMER_CTL_IMASK)) != PTIMER_CTL_ENABLE || t->line ||
 	    !vgic_would_signal((struct vcpu *)v, PTIMER_INTID))
 		return 0;
 	return t->cval ? t->cval : 1;
@@ -55,10 +51,10 @@ bool ptimer_access(struct vcpu *v, uint32_t op2, bool read, uint64_t *val)
 		break;
 	case OP2_CTL:
 		if (read)
-			*val = (t->ctl & (CTL_ENABLE | CTL_IMASK)) |
-			       (condition_met(t, now) ? CTL_ISTATUS : 0);
+			*val = (t->ctl & (PTIMER_CTL_ENABLE | PTIMER_CTL_IMASK)) |
+			       (condition_met(t, now) ? PTIMER_CTL_ISTATUS : 0);
 		else
-			t->ctl = *val & (CTL_ENABLE | CTL_IMASK);
+			t->ctl = *val & (PTIMER_CTL_ENABLE | PTIMER_CTL_IMASK);
 		break;
 	case OP2_CVAL:
 		if (read)

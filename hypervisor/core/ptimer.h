@@ -16,11 +16,21 @@
 
 struct vcpu;
 
+#define PTIMER_CTL_ENABLE 1u
+#define PTIMER_CTL_IMASK 2u
+#define PTIMER_CTL_ISTATUS 4u
+
 struct ptimer {
-	uint64_t ctl;	/* ENABLE (bit 0) and IMASK (bit 1) as the guest wrote them */
+	uint64_t ctl;	/* ENABLE and IMASK as the guest wrote them */
 	uint64_t cval;	/* compared with the physical count (CNTPCT_EL0, not offset) */
 	bool line;	/* the interrupt line as last driven into the vGIC */
 };
+
+/* Only an enabled comparator can raise its line: the run loop looks at no other. */
+static inline bool ptimer_enabled(const struct ptimer *t)
+{
+	return t->ctl & PTIMER_CTL_ENABLE;
+}
 
 /* A trapped MSR/MRS of CNTP_TVAL/CTL/CVAL_EL0 (crm 2, op2 0-2): true when it was one. */
 bool ptimer_access(struct vcpu *v, uint32_t op2, bool read, uint64_t *val);

@@ -26,13 +26,6 @@ static bool stamps_on(void)
 	return stamps;
 }
 
-static uint64_t stamp_us(void)
-{
-	uint64_t mhz = arch_counter_freq() / 1000000;
-
-	return arch_counter() / (mhz ? mhz : 1);
-}
-
 void vconsole_init(struct vconsole *c, const char *name, bool tagged)
 {
 	memset(c, 0, sizeof(*c));
@@ -47,11 +40,11 @@ static void emit_line(struct vconsole *c)
 	bool st = stamps_on();
 
 	if (c->tagged && st)
-		printk("[%s] @%luus %.*s\n", c->name, stamp_us(), (int)c->line_len, c->line);
+		printk("[%s] @%luus %.*s\n", c->name, arch_counter_us(arch_counter()), (int)c->line_len, c->line);
 	else if (c->tagged)
 		printk("[%s] %.*s\n", c->name, (int)c->line_len, c->line);
 	else if (st)
-		printk("@%luus %.*s\n", stamp_us(), (int)c->line_len, c->line);
+		printk("@%luus %.*s\n", arch_counter_us(arch_counter()), (int)c->line_len, c->line);
 	else
 		printk("%.*s\n", (int)c->line_len, c->line);
 	c->line_len = 0;

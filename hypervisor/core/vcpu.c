@@ -235,7 +235,8 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 {
 	uint32_t iss = (uint32_t)ESR_ISS(esr), rt = (iss >> 5) & 0x1f;
 	bool read = iss & 1;
-	uint64_t val = rt == 31 ? 0 : v->ctx.regs.x[rt];
+	/* A write's value, or what a read returns unless a case says otherwise (0). */
+	uint64_t val = read || rt == 31 ? 0 : v->ctx.regs.x[rt];
 
 	switch (iss & SYSREG_MASK) {
 	case ISS_ICC_SGI1R:
@@ -251,10 +252,7 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 		ptimer_access(v, (iss >> 17) & 7, read, &val);
 		if (!read) /* a new deadline for the scheduler's timer */
 			sched_arm_timer(this_cpu());
-		if (read && rt != 31)
-			v->ctx.regs.x[rt] = val;
-		v->ctx.regs.pc += 4;
-		return;
+		break;
 	default:
 		if (is_pmu_register(iss))
 			break; /* no PMU for guests: reads as zero, writes ignored (Linux resets
@@ -264,7 +262,7 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 		return;
 	}
 	if (read && rt != 31)
-		v->ctx.regs.x[rt] = 0;
+		v->ctx.regs.x[rt] = val;
 	v->ctx.regs.pc += 4;
 }
 
@@ -287,7 +285,7 @@ static bool wait_for_interrupt(struct vcpu *v)
 	for (;;) {
 		uint64_t t;
 
-		if (v->ptimer.ctl & 1)
+		if (ptimer_enabled(&v->ptimer))
 			ptimer_update(v); /* the scheduler's timer may have woken us for it */
 		if (must_leave(v) || vgic_pending(v))
 			return false;
@@ -391,14 +389,12 @@ void vcpu_run(struct vcpu *v)
 	gicv3_enable_private(c->gicr_base, maintenance_intid());
 	sched_arm_timer(c);
 	if (v->index == 0 && !vm->entered_at) {
-		uint64_t mhz = arch_counter_freq() / 1000000;
-
 		/* Boot time to the VM's first instruction (`make bench`); first boot only, so
 		 * reboots and soak cycles stay quiet. */
 		vm->entered_at = arch_counter();
 		if (vm->boots == 1)
 			printk("ftvisor: vm '%s' entered at %lu us (its first instruction)\n", vm->name,
-			       vm->entered_at / (mhz ? mhz : 1));
+			       arch_counter_us(vm->entered_at));
 	}
 
 	while (!must_leave(v)) {
@@ -409,7 +405,7 @@ void vcpu_run(struct vcpu *v)
 			if (sched_should_leave(c, v))
 				break;
 		}
-		if (v->ptimer.ctl & 1)
+		if (ptimer_enabled(&v->ptimer))
 			ptimer_update(v);
 		vgic_flush(v);
 		v->t_guest = arch_counter();

@@ -92,16 +92,18 @@ static bool map_ram(struct vm *vm)
 	return pgt_map(&vm->s2, vm->mem_ipa, vm->mem_pa, vm->mem_size, S2_RAM_UNTOUCHED) == PGT_OK;
 }
 
-/* Under vm->lock: make the leaf mapping ipa fresh and accessible. Returns its size, 0 if
- * it was accessible already or nothing maps ipa. */
+/* Under vm->lock: make the leaf mapping ipa fresh and accessible (nothing when it is
+ * already). Returns the leaf's size, 0 when nothing maps ipa. */
 static uint64_t touch_leaf(struct vm *vm, uint64_t ipa)
 {
 	unsigned int level;
 	uint64_t *e = pgt_leaf_ptr(&vm->s2, ipa, &level), size;
 
-	if (!e || (*e & S2_AF))
+	if (!e)
 		return 0;
 	size = pgt_level_size(level);
+	if (*e & S2_AF)
+		return size;
 	ipa = ALIGN_DOWN(ipa, size);
 	arch_zero_and_clean(vm->mem_pa + (ipa - vm->mem_ipa), size);
 	/* An entry that faults on its access flag is never in a TLB (Arm ARM D8.4.2): no
@@ -151,9 +153,10 @@ static void copy_image(struct vm *vm, uint32_t index, uint64_t offset)
 	img = image(index);
 	/* The blocks it lands in are made fresh first, as a guest access would. */
 	spin_lock(&vm->lock);
-	for (uint64_t o = offset; o < offset + img->size; o += FRAME_SIZE)
-		touch_leaf(vm, vm->mem_ipa + o);
-	touch_leaf(vm, vm->mem_ipa + offset + img->size - 1);
+	for (uint64_t ipa = vm->mem_ipa + offset, end = ipa + img->size, size; ipa < end;
+	     ipa = ALIGN_DOWN(ipa, size) + size)
+		if (!(size = touch_leaf(vm, ipa)))
+			break; /* cannot be: bundle_validate checked that the image fits its RAM */
 	spin_unlock(&vm->lock);
 	memcpy((void *)(vm->mem_pa + offset), bundle + img->offset, img->size);
 	dcache_clean_poc(vm->mem_pa + offset, img->size);
