@@ -40,9 +40,10 @@ RUNS = {
     "ftvisor": ["qemu-system-aarch64", "-M",
                 "virt,virtualization=on,gic-version=3,dtb-randomness=off", "-cpu", "cortex-a72",
                 "-smp", "4", "-m", "2G", "-nographic", "-nic", "none",
-                "-kernel", "build/ftvisor-bench.bin", "-append", ""] + ICOUNT,
+                "-kernel", "build/ftvisor-bench.bin", "-append", "ftvisor.boot_times"] + ICOUNT,
 }
-RUNS["ftvisor-4k"] = RUNS["ftvisor"][:-len(ICOUNT) - 1] + ["ftvisor.stage2=4k"] + ICOUNT
+RUNS["ftvisor-4k"] = (RUNS["ftvisor"][:-len(ICOUNT) - 1] +
+                      ["ftvisor.boot_times ftvisor.stage2=4k"] + ICOUNT)
 # The KVM/arm64 reference (issue 8): Debian's kernel at EL2 (virtualization=on) runs
 # `kvmref /bench.bin /bench.dtb` (tools/kvmref) from its initramfs at once, then powers off.
 # Not in RUNS: it is optional (a missing kernel or KVM leaves a reason in results["kvm"]).
@@ -165,7 +166,7 @@ LINUX_VMS = ("linux1", "linux2")
 LINUX_FTVISOR = ["qemu-system-aarch64", "-M",
                  "virt,virtualization=on,gic-version=3,dtb-randomness=off", "-cpu", "cortex-a72",
                  "-smp", "4", "-m", "2G", "-nographic", "-nic", "none",
-                 "-kernel", "build/ftvisor-linux.bin", "-append", "ftvisor.console_stamps"] + ICOUNT
+                 "-kernel", "build/ftvisor-linux.bin", "-append", "ftvisor.console_stamps ftvisor.boot_times"] + ICOUNT
 LINUX_NATIVE = ["qemu-system-aarch64", "-M", "virt,gic-version=3,dtb-randomness=off",
                 "-cpu", "cortex-a72", "-smp", "2", "-m", "256M", "-nographic", "-nic", "none",
                 "-kernel", "cache/linux/Image", "-initrd", "build/guests/initramfs.cpio.gz",

@@ -389,10 +389,9 @@ void vcpu_run(struct vcpu *v)
 	gicv3_enable_private(c->gicr_base, maintenance_intid());
 	sched_arm_timer(c);
 	if (v->index == 0 && !vm->entered_at) {
-		/* Boot time to the VM's first instruction (`make bench`); first boot only, so
-		 * reboots and soak cycles stay quiet. */
+		/* Boot time to the VM's first instruction (`make bench`); first boot only. */
 		vm->entered_at = arch_counter();
-		if (vm->boots == 1)
+		if (vm->boots == 1 && vm_report_entry)
 			printk("ftvisor: vm '%s' entered at %lu us (its first instruction)\n", vm->name,
 			       arch_counter_us(vm->entered_at));
 	}

@@ -29,10 +29,11 @@ static const uint8_t *bundle;
 static struct vm *passthrough_owner[1020];	/* INTID -> the VM it is given to */
 static struct stage2_geometry s2geo;
 static uint64_t vtcr;
-static bool vmid_used[256];
+static bool vmid_used[256];	/* 8-bit VMIDs; 0 is never given to a guest */
 /* ftvisor.stage2=4k on the command line: map guest RAM with 4 KiB pages only (what 2 MiB
  * blocks save in TLB misses is then measurable: `make bench`). */
-static bool s2_pages_only;	/* 8-bit VMIDs; 0 is never given to a guest */
+static bool s2_pages_only;
+bool vm_report_entry;
 
 static uint64_t s2_alloc_table(void *ctx)
 {
@@ -422,6 +423,8 @@ bool vm_bundle_init(const void *b, uint64_t size)
 				!strcmp(v, "4k");
 		if (s2_pages_only)
 			printk("vms: stage 2 maps guest RAM with 4 KiB pages only (ftvisor.stage2=4k)\n");
+		vm_report_entry = cmdline_get(hyp_platform->bootargs, "ftvisor.boot_times", v,
+					      sizeof(v)) && strcmp(v, "0") != 0;
 	}
 	vcpu_irqs_init();
 	ivc_init(b);

@@ -150,6 +150,10 @@ void vm_passthrough_route(struct vm *vm, uint32_t intid, struct vcpu *target);
 
 /* VTCR_EL2 every VM uses (stage-2 geometry from the CPU's PA range). */
 uint64_t vm_stage2_vtcr(void);
+/* ftvisor.boot_times on the command line: each VM's first instruction is reported on the
+ * console (`make bench`); off by default, a line from a vCPU's CPU could land in the middle
+ * of a shell reply. */
+extern bool vm_report_entry;
 
 /* Look a guest-physical RAM range up: its hypervisor (physical) address, or 0. */
 uint64_t vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t len);
